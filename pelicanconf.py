@@ -1,0 +1,68 @@
+"""Pelican settings for the province's sites (development build: `make html`)."""
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = str(Path(__file__).resolve().parent)
+sys.path.insert(0, os.path.join(REPO_ROOT, "plugins"))
+
+SITENAME = "Cổng thông tin ngành Giáo dục"  # replaced by the province's name
+SITEURL = ""
+FEED_DOMAIN = os.environ.get("SITEURL", "http://localhost:8000")
+RELATIVE_URLS = True
+PATH = os.path.join(REPO_ROOT, "content")
+THEME = os.path.join(REPO_ROOT, "theme")
+DEFAULT_LANG = "vi"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+PLUGIN_PATHS = [os.path.join(REPO_ROOT, "plugins")]
+PLUGINS = ["unit_registry", "article_reader", "publication", "image_assets", "unit_sites"]
+
+# Which unit a file belongs to comes from its folder, never from its front matter.
+PATH_METADATA = r"(?P<unit>[^/]+)/.*"
+_CONTENT = Path(PATH)
+PAGE_PATHS = sorted(f"{p.parent.name}/pages" for p in _CONTENT.glob("*/pages") if p.is_dir())
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = PAGE_PATHS
+STATIC_PATHS = []
+IGNORE_FILES = [".*", "_*", "*.tmp"]
+READERS = {"html": None, "htm": None, "rst": None}
+
+ARTICLE_URL = ARTICLE_SAVE_AS = "{site}bai-viet/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "{site}trang/{slug}.html"
+# The unit_sites plugin writes every list and feed per unit; Pelican's global ones are off.
+DIRECT_TEMPLATES = []
+for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
+              "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_PAGE", "INDEX"):
+    globals()[f"{_kind}_SAVE_AS"] = ""
+FEED_ATOM = FEED_RSS = FEED_ALL_ATOM = FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = TAG_FEED_ATOM = TAG_FEED_RSS = None
+ARTICLE_TRANSLATION_ID = None  # same titles in two units are not translations (O(n²) otherwise)
+PAGE_TRANSLATION_ID = None
+
+DEFAULT_PAGINATION = 12
+PAGINATED_TEMPLATES = {"index": None, "list": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
+)
+
+# Content cache: keyed by content hash (survives a fresh clone), in a folder
+# named after the code and settings, which Pelican does not watch (#1416).
+def _code_hash():
+    digest = hashlib.sha256()
+    for path in sorted(Path(REPO_ROOT, "plugins").rglob("*.py")) + [Path(__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "generator"
+CHECK_MODIFIED_METHOD = "sha256"
+CACHE_PATH = os.path.join(REPO_ROOT, "cache", _code_hash())
+DELETE_OUTPUT_DIRECTORY = False
+OUTPUT_PATH = os.path.join(REPO_ROOT, "output")

@@ -1,0 +1,72 @@
+"""Pelican reader for the contract's Markdown articles and pages (YAML front matter).
+
+Registered for ``.md`` in place of Pelican's own Markdown reader.  It never
+raises for bad content: the problems travel with the article in its metadata
+(and so in Pelican's content cache), and the publication plugin decides.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+from pelican import signals
+from pelican.readers import BaseReader
+
+from .source import ImageRef, Source, read_source, slugify
+
+__all__ = ["ContractReader", "ImageRef", "Source", "read_source", "slugify", "register"]
+
+_EPOCH = "1970-01-01"
+
+
+class ContractReader(BaseReader):
+    enabled = True
+    file_extensions = ["md"]
+
+    def read(self, source_path):
+        settings = self.settings
+        repo_path = "content/" + os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+        with open(source_path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        zone = settings["UNIT_REGISTRY"].province.zone
+        source = read_source(repo_path, text, zone)
+        fields = source.fields
+        metadata = {
+            "title": source.title,
+            "slug": source.slug,
+            "unit": source.unit or "",
+            "site": "" if source.unit in (None, "so") else f"{source.unit}/",
+            "source": source,
+            "summary": html.escape(source.summary),
+        }
+        if source.is_page:
+            metadata["order"] = fields.get("order", 0)
+            return source.html, metadata
+        date = source.date or self.process_metadata("date", _EPOCH)
+        metadata.update({
+            "date": date,
+            "status": fields.get("status", "published"),
+            "category": self.process_metadata("category", fields.get("category") or "Tin tức"),
+            "tags": [self.process_metadata("tags", t)[0] for t in fields.get("tags", [])],
+            "send_to_so": fields.get("send_to_so", False),
+            "featured_image": next((i for i in source.images if i.featured), None),
+        })
+        if fields.get("author"):
+            metadata["author"] = self.process_metadata("author", fields["author"])
+        return source.html, metadata
+
+
+def _add_reader(readers):
+    readers.reader_classes["md"] = ContractReader
+
+
+def _forget_markdown_package(generator):
+    # Pelican lists its own Markdown reader as "disabled" (python-markdown is
+    # not installed) and would warn for every .md file that this reader reads.
+    generator.readers.disabled_readers.pop("md", None)
+
+
+def register():
+    signals.readers_init.connect(_add_reader)
+    signals.generator_init.connect(_forget_markdown_package)

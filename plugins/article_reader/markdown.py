@@ -1,0 +1,191 @@
+"""Markdown to HTML, once per article, with the facts the checks need.
+
+markdown-it-py gives every block its source lines, so an image, a raw HTML
+fragment or an unsafe link can be reported at its own line; it is also about
+twice as fast as python-markdown here (shared/notes/MEASURED.md).
+
+Images leave the paragraph they were written in and become figures right
+after it (a figure cannot live inside a ``<p>``); several images in one
+paragraph become a gallery.  The figure markup itself is made later, by the
+image_assets plugin, from a ``<!--figure:N-->`` marker: a comment that user
+HTML can never produce, because raw HTML comments are removed by the
+sanitiser (and reported).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
+    "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"},
+    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+_BROKEN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+FIGURE_MARKER = "<!--figure:{}-->"
+
+
+@dataclass
+class BodyImage:
+    src: str          # as written (URL-decoded)
+    title: str        # the caption
+    alt: str
+    line: int
+    group: int        # images of one paragraph share a group (a gallery)
+
+
+@dataclass
+class RenderedBody:
+    html: str
+    images: list[BodyImage] = field(default_factory=list)
+    unsafe_html: list[tuple[int, str]] = field(default_factory=list)   # (line, detail)
+    unsafe_links: list[tuple[int, str]] = field(default_factory=list)  # (line, href)
+    broken_images: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    text: str = ""    # plain text of the first paragraphs, for the summary
+
+
+class _Renderer:
+    """One MarkdownIt instance per process, reused (a new one per file costs 6 %)."""
+
+    def __init__(self):
+        self.md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        self._line = 0
+        self._unsafe_links: list[tuple[int, str]] = []
+        default_validate = self.md.validateLink
+
+        def validate_link(url: str) -> bool:
+            if _UNSAFE_LINK.match(url) and not url.lower().startswith("data:image/"):
+                self._unsafe_links.append((self._line, url))
+                return False
+            return default_validate(url)
+
+        self.md.validateLink = validate_link
+        self.md.core.ruler.at("inline", self._inline_with_lines)
+
+    def _inline_with_lines(self, state) -> None:
+        for token in state.tokens:
+            if token.type == "inline":
+                self._line = token.map[0] if token.map else 0
+                self.md.inline.parse(token.content, state.md, state.env, token.children)
+
+    def render(self, source: str, first_line: int) -> RenderedBody:
+        self._unsafe_links = []
+        tokens = self.md.parse(source)
+        body = RenderedBody(html="")
+        body.unsafe_links = [(line + first_line, url) for line, url in self._unsafe_links]
+        output: list[Token] = []
+        pending: list[Token] = []   # figure markers waiting for their block to close
+        group = 0
+        text_parts: list[str] = []
+        for token in tokens:
+            if token.type == "html_block":
+                line = token.map[0] + first_line if token.map else first_line
+                token.content = _sanitise(token.content, line, body)
+            if token.type == "inline":
+                line = token.map[0] + first_line if token.map else first_line
+                markers = self._take_images(token, line, group, body)
+                if markers:
+                    group += 1
+                    pending.extend(markers)
+                if len(text_parts) < 3 and token.children:
+                    plain = "".join(c.content for c in token.children if c.type in ("text", "code_inline", "softbreak")).strip()
+                    if plain:
+                        text_parts.append(plain)
+            output.append(token)
+            if pending and token.type in ("paragraph_close", "heading_close"):
+                if token.type == "paragraph_close" and _is_empty(output):
+                    output[-3].hidden = output[-1].hidden = True
+                output.extend(pending)
+                pending = []
+            elif pending and token.type in ("td_close", "th_close"):
+                closing = output.pop()
+                output.extend(pending)
+                output.append(closing)
+                pending = []
+        output.extend(pending)
+        body.html = self.md.renderer.render(output, self.md.options, {})
+        body.text = " ".join(text_parts)
+        return body
+
+    def _take_images(self, inline: Token, line: int, group: int, body: RenderedBody) -> list[Token]:
+        markers: list[Token] = []
+        kept: list[Token] = []
+        offset = 0
+        for child in inline.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                offset += 1
+            if child.type == "image":
+                index = len(body.images)
+                body.images.append(BodyImage(
+                    src=child.attrGet("src") or "", title=(child.attrGet("title") or "").strip(),
+                    alt=child.content.strip(), line=line + offset, group=group))
+                marker = Token("html_block", "", 0)
+                marker.content = FIGURE_MARKER.format(index) + "\n"
+                markers.append(marker)
+                continue
+            if child.type == "html_inline":
+                child.content = _sanitise(child.content, line + offset, body)
+            if child.type == "text" and "![" in child.content:
+                for match in _BROKEN_IMAGE.finditer(child.content):
+                    body.broken_images.append((line + offset, match.group(0)))
+            kept.append(child)
+        if markers:
+            while kept and kept[-1].type in ("softbreak", "hardbreak"):
+                kept.pop()
+            while kept and kept[0].type in ("softbreak", "hardbreak"):
+                kept.pop(0)
+            inline.children = kept
+        return markers
+
+
+def _is_empty(output: list[Token]) -> bool:
+    """Is the paragraph just closed (open, inline, close) left with no content?"""
+    if len(output) < 3 or output[-3].type != "paragraph_open":
+        return False
+    inline = output[-2]
+    return not any(c.type != "text" or c.content.strip() for c in inline.children or [])
+
+
+def _canonical(fragment: str) -> str:
+    if not fragment.strip():
+        return ""
+    try:
+        nodes = lxml_html.fragments_fromstring(fragment)
+    except Exception:  # lxml refuses some fragments; compare them as text
+        return fragment.strip()
+    parts = [n if isinstance(n, str) else lxml_html.tostring(n, encoding="unicode") for n in nodes]
+    return "".join(parts).strip()
+
+
+def _sanitise(fragment: str, line: int, body: RenderedBody) -> str:
+    clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+    if _canonical(clean) != _canonical(fragment):
+        body.unsafe_html.append((line, _describe(fragment)))
+    return clean
+
+
+def _describe(fragment: str) -> str:
+    tags = re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9-]*)", fragment)
+    bad = [t.lower() for t in tags if t.lower() not in ALLOWED_TAGS]
+    if bad:
+        return "thẻ <" + ">, <".join(dict.fromkeys(bad)) + ">"
+    if "<!--" in fragment:
+        return "chú thích HTML <!-- -->"
+    return "thuộc tính hoặc liên kết không được phép trong " + fragment.strip()[:60]
+
+
+RENDERER = _Renderer()

@@ -1,0 +1,287 @@
+"""Read one article or static page: front matter, body, images, and their problems.
+
+Pure function of the file's text and path (no registry, no other files), so
+that Pelican can cache its result by the file's content.  What depends on
+the registry (approval) or on other files (image files, duplicate slugs) is
+checked each build by the publication plugin.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from dates import parse_local_datetime
+from lined_yaml import LinedDict, YamlError, parse
+from problems import Problem
+
+from .markdown import RENDERER
+
+ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image",
+                "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug")
+PAGE_KEYS = ("title", "slug", "order")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DEFAULT_CATEGORY = "Tin tức"
+SUMMARY_WORDS = 45
+_FILE_NAME = re.compile(r"^[\w\-. ]+\.(jpe?g|png|gif|webp|heic|heif|bmp|tiff?)$", re.IGNORECASE)
+
+
+def slugify(text: str) -> str:
+    """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+@dataclass
+class ImageRef:
+    """An image an article shows: where it was written, what it resolves to."""
+
+    src: str              # as written
+    path: str | None      # repository path ("content/<unit>/images/..."), None if not local
+    caption: str
+    alt: str
+    line: int
+    featured: bool = False
+    group: int = -1       # body images of one paragraph share a group
+
+
+@dataclass
+class Source:
+    """Everything read from one Markdown file."""
+
+    path: str                        # repository path, "content/<unit>/..."
+    unit: str | None
+    is_page: bool
+    html: str = ""
+    title: str = ""
+    date: object = None              # aware datetime, or None
+    fields: dict = field(default_factory=dict)   # other front-matter values, checked
+    lines: dict = field(default_factory=dict)    # key -> line
+    images: list[ImageRef] = field(default_factory=list)
+    summary: str = ""                # plain text
+    slug: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
+    """``path`` is the repository path ``content/<unit>/...``."""
+    parts = path.split("/")
+    unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
+    is_page = len(parts) == 4 and parts[2] == "pages"
+    source = Source(path=path, unit=unit, is_page=is_page)
+    if unit is None:
+        source.problems.append(Problem(path, 1, "E108", {"unit": path}))
+    data, body, body_line = _split(source, text)
+    if data is not None:
+        _front_matter(source, data, zone)
+    rendered = RENDERER.render(body, body_line)
+    source.html = rendered.html
+    if not body.strip() and not is_page:
+        source.problems.append(Problem(path, body_line, "E110"))
+    _body_images(source, rendered)
+    for line, detail in rendered.unsafe_html:
+        source.problems.append(Problem(path, line, "E503", {"detail": detail}))
+    for line, href in rendered.unsafe_links:
+        source.problems.append(Problem(path, line, "E504", {"href": href}))
+    for line, written in rendered.broken_images:
+        source.problems.append(Problem(path, line, "E201", {
+            "src": written, "hint": "cú pháp ảnh chưa đúng: tên tệp ảnh không được có dấu cách; "
+                                    "viết ![mô tả](/images/ten-tep.jpg \"Chú thích ảnh\")"}))
+    if not source.summary:
+        words = rendered.text.split()
+        source.summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
+    if not source.slug:
+        source.slug = slugify(source.title) or slugify(posixpath.splitext(parts[-1])[0]) or "bai-viet"
+    if not source.is_page and not source.images:
+        source.problems.append(Problem(path, 1, "W601"))
+    return source
+
+
+def _split(source: Source, text: str):
+    """(front matter data or None, body text, line of the body's first line)."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        source.problems.append(Problem(source.path, 1, "E100", {"detail": "tệp không bắt đầu bằng dòng '---'"}))
+        _minimal(source)
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            try:
+                data = parse(front, first_line=2)
+            except YamlError as exc:
+                source.problems.append(Problem(source.path, exc.line, "E100", {"detail": exc.detail}))
+                _minimal(source)
+                return None, body, index + 2
+            if data is None:
+                data = LinedDict()
+                data.line = 2
+            if not isinstance(data, LinedDict):
+                source.problems.append(Problem(source.path, 2, "E100", {"detail": "cần các dòng 'khóa: giá trị'"}))
+                _minimal(source)
+                return None, body, index + 2
+            return data, body, index + 2
+    source.problems.append(Problem(source.path, 1, "E100", {"detail": "thiếu dòng '---' đóng phần thông tin đầu bài"}))
+    _minimal(source)
+    return None, "", len(lines) + 1
+
+
+def _minimal(source: Source) -> None:
+    source.title = posixpath.basename(source.path)
+
+
+def _text_value(source: Source, data: LinedDict, key: str, hint: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)) or isinstance(value, bool):
+        source.problems.append(Problem(source.path, data.line_of(key), "E106", {
+            "key": key, "detail": "cần một dòng chữ", "hint": hint}))
+        return ""
+    return " ".join(str(value).split())
+
+
+def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
+    path = source.path
+    allowed = PAGE_KEYS if source.is_page else ARTICLE_KEYS
+    source.lines = dict(data.lines)
+    for key, line, first in data.duplicates:
+        source.problems.append(Problem(path, line, "E109", {"key": key, "first": first}))
+    for key in data:
+        if key not in allowed:
+            source.problems.append(Problem(path, data.line_of(key), "E101", {"key": key, "allowed": ", ".join(allowed)}))
+    source.title = _text_value(source, data, "title", "ví dụ: title: Hội thi giáo viên dạy giỏi cấp trường")
+    if not source.title:
+        if "title" not in data or data.get("title") is None or str(data.get("title")).strip() == "":
+            source.problems.append(Problem(path, data.line_of("title", data.line), "E102"))
+        source.title = posixpath.basename(path)
+    slug = data.get("slug")
+    if slug is not None:
+        if isinstance(slug, str) and SLUG.match(slug):
+            source.slug = slug
+        else:
+            source.problems.append(Problem(path, data.line_of("slug"), "E107", {"value": slug}))
+    if source.is_page:
+        order = data.get("order", 0)
+        if isinstance(order, bool) or not isinstance(order, int):
+            source.problems.append(Problem(path, data.line_of("order"), "E106", {
+                "key": "order", "detail": "cần một số nguyên", "hint": "ví dụ: order: 1"}))
+            order = 0
+        source.fields["order"] = order
+        return
+
+    if "date" not in data or data["date"] is None:
+        source.problems.append(Problem(path, data.line_of("date", data.line), "E103"))
+    else:
+        source.date = parse_local_datetime(data["date"], zone)
+        if source.date is None:
+            source.problems.append(Problem(path, data.line_of("date"), "E104", {"value": data["date"]}))
+
+    fields = source.fields
+    fields["author"] = _text_value(source, data, "author", "ví dụ: author: Nguyễn Thị Lan")
+    fields["category"] = _text_value(source, data, "category", "ví dụ: category: Hoạt động giáo dục") or DEFAULT_CATEGORY
+    fields["tags"] = _tags(source, data)
+    summary = _text_value(source, data, "summary", "viết tóm tắt trên một dòng")
+    if summary:
+        source.summary = summary
+    fields["approved_by"] = _text_value(source, data, "approved_by", "ví dụ: approved_by: Nguyễn Văn An")
+    approved_on = data.get("approved_on")
+    fields["approved_on"] = None if approved_on is None else str(approved_on)
+    send = data.get("send_to_so", False)
+    if not isinstance(send, bool):
+        source.problems.append(Problem(path, data.line_of("send_to_so"), "E106", {
+            "key": "send_to_so", "detail": f"\"{send}\" không phải true/false", "hint": "ghi send_to_so: true hoặc xóa dòng này"}))
+        send = False
+    fields["send_to_so"] = send
+    status = data.get("status", "published")
+    if status not in ("published", "draft"):
+        source.problems.append(Problem(path, data.line_of("status"), "E106", {
+            "key": "status", "detail": f"\"{status}\" không có", "hint": "ghi status: published hoặc status: draft"}))
+        status = "published"
+    fields["status"] = status
+    _featured(source, data)
+
+
+def _tags(source: Source, data: LinedDict) -> list[str]:
+    raw = data.get("tags")
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list) or any(isinstance(t, (dict, list)) for t in raw):
+        source.problems.append(Problem(source.path, data.line_of("tags"), "E106", {
+            "key": "tags", "detail": "cần một danh sách từ khóa", "hint": "ví dụ: tags: [giáo viên dạy giỏi, chuyển đổi số]"}))
+        return []
+    tags = []
+    for tag in raw:
+        text = " ".join(str(tag).split()) if tag is not None else ""
+        if text and slugify(text) and text not in tags:
+            tags.append(text)
+    return tags
+
+
+def _featured(source: Source, data: LinedDict) -> None:
+    src = _text_value(source, data, "image", "ví dụ: image: /images/2024/khai-giang.jpg")
+    caption = _text_value(source, data, "image_caption", "viết chú thích ảnh trên một dòng")
+    if not src:
+        if caption:
+            source.problems.append(Problem(source.path, data.line_of("image_caption"), "E206"))
+        return
+    line = data.line_of("image")
+    ref = _image_ref(source, src, caption, "", line, featured=True)
+    _check_caption(source, ref, data.line_of("image_caption", line),
+                   "thêm dòng 'image_caption: <mô tả ảnh, ít nhất 3 từ>' ngay dưới dòng image")
+    source.images.append(ref)
+
+
+def _body_images(source: Source, rendered) -> None:
+    for image in rendered.images:
+        src = unquote(image.src)
+        ref = _image_ref(source, src, image.title, image.alt, image.line, group=image.group)
+        _check_caption(source, ref, image.line,
+                       "thêm chú thích trong ngoặc kép sau đường dẫn: ![mô tả](" + src + " \"Chú thích ảnh\")")
+        source.images.append(ref)
+
+
+def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, featured=False, group=-1) -> ImageRef:
+    ref = ImageRef(src=src, path=None, caption=caption, alt=alt or caption, line=line,
+                   featured=featured, group=group)
+    if source.unit is None:
+        return ref
+    parts = urlsplit(src)
+    if parts.scheme or src.startswith("//"):
+        source.problems.append(Problem(source.path, line, "E502", {"src": src, "unit": source.unit}))
+        return ref
+    unit_root = f"content/{source.unit}"
+    target = parts.path
+    if target.startswith("/"):
+        resolved = posixpath.normpath(unit_root + target)
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
+    if not target or not resolved.startswith(unit_root + "/"):
+        source.problems.append(Problem(source.path, line, "E501", {"src": src, "unit": source.unit}))
+        return ref
+    ref.path = resolved
+    return ref
+
+
+def _check_caption(source: Source, ref: ImageRef, line: int, hint: str) -> None:
+    caption = ref.caption
+    name = posixpath.basename(urlsplit(ref.src).path)
+    stem = posixpath.splitext(name)[0]
+    if not caption:
+        source.problems.append(Problem(source.path, line, "E201", {"src": ref.src, "hint": hint}))
+    elif _FILE_NAME.match(caption) or slugify(caption) in (slugify(name), slugify(stem)):
+        source.problems.append(Problem(source.path, line, "E203", {"src": ref.src}))
+    elif sum(1 for w in caption.split() if any(c.isalnum() for c in w)) < 3:
+        source.problems.append(Problem(source.path, line, "E202", {"src": ref.src, "caption": caption}))
+
+

@@ -1,0 +1,130 @@
+"""YAML to plain Python values that remember the line of every key and item.
+
+Messages must name the line of the offending key, so front matter and unit
+files are composed into ruamel.yaml nodes (which carry their position) and
+turned into dicts and lists by hand.  Only the YAML that these files need is
+supported: mappings, sequences and scalars; timestamps stay the text written,
+because dates are parsed by the checks with their own messages.
+"""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+_MAX_NODES = 20_000  # an alias bomb must not hang the build
+
+
+class YamlError(Exception):
+    def __init__(self, line: int, detail: str):
+        super().__init__(detail)
+        self.line = line
+        self.detail = detail
+
+
+class LinedDict(dict):
+    """A dict with ``line`` (where it starts) and ``lines`` (key -> line)."""
+
+    line: int = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines: dict = {}
+        self.duplicates: list[tuple[object, int, int]] = []
+
+    def line_of(self, key, default: int | None = None) -> int:
+        return self.lines.get(key, self.line if default is None else default)
+
+
+class LinedList(list):
+    line: int = 0
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = True
+    return yaml
+
+
+_PARSER = _yaml()
+
+
+def parse(text: str, first_line: int = 1):
+    """Parse ``text``; lines are numbered from ``first_line``.
+
+    Returns plain values (LinedDict / LinedList / str / int / float / bool /
+    None).  Raises :class:`YamlError` with the line of a syntax error.
+    """
+    try:
+        node = _PARSER.compose(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = (mark.line if mark is not None else 0) + first_line
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise YamlError(line, problem) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # odd bytes in ruamel
+        raise YamlError(first_line, str(exc)) from None
+    if node is None:
+        return None
+    budget = [_MAX_NODES]
+    return _convert(node, first_line, budget)
+
+
+def _convert(node, offset: int, budget: list[int]):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError(node.start_mark.line + offset, "tài liệu quá lớn hoặc lồng nhau quá sâu")
+    if isinstance(node, MappingNode):
+        result = LinedDict()
+        result.line = node.start_mark.line + offset
+        for key_node, value_node in node.value:
+            key = _convert(key_node, offset, budget)
+            line = key_node.start_mark.line + offset
+            if isinstance(key, (dict, list)):
+                raise YamlError(line, "khóa phải là một chữ, không phải danh sách")
+            if key in result.lines:
+                result.duplicates.append((key, line, result.lines[key]))
+                continue
+            result[key] = _convert(value_node, offset, budget)
+            result.lines[key] = line
+        return result
+    if isinstance(node, SequenceNode):
+        result = LinedList()
+        result.line = node.start_mark.line + offset
+        for item in node.value:
+            result.append(_convert(item, offset, budget))
+            result.lines.append(item.start_mark.line + offset)
+        return result
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    raise YamlError(node.start_mark.line + offset, "giá trị không đọc được")
+
+
+def _scalar(node: ScalarNode):
+    tag = node.tag or ""
+    value = node.value
+    if node.style:  # quoted or block scalars are always text
+        return value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() == "true"
+    if tag.endswith(":int"):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag.endswith(":float"):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,159 @@
+"""Problems found in content and units, and the one catalogue of their messages.
+
+Every check reports a :class:`Problem`; the text a teacher reads comes from
+:data:`CATALOGUE` only, so a code means the same thing everywhere (build,
+``make check``, the documentation in ``docs/ma-loi.md``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+# code -> (what is wrong, how to fix it).  Placeholders are filled from the
+# problem's ``args``; the fix hint is appended after " — ".
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # E1xx: front matter
+    "E100": ("phần thông tin đầu bài (front matter) không đọc được: {detail}",
+             "mở đầu tệp bằng một dòng '---', viết mỗi thông tin dạng 'khóa: giá trị', rồi đóng bằng một dòng '---'"),
+    "E101": ("khóa \"{key}\" không được phép trong phần thông tin đầu bài",
+             "xóa dòng này; các khóa được dùng: {allowed}"),
+    "E102": ("thiếu tiêu đề (title)",
+             "thêm một dòng 'title: Tiêu đề bài viết'"),
+    "E103": ("thiếu ngày đăng (date)",
+             "thêm một dòng 'date: 2024-11-20 08:30' (giờ địa phương)"),
+    "E104": ("ngày \"{value}\" không đúng dạng",
+             "viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2024-11-20 hoặc 2024-11-20 08:30"),
+    "E105": ("đường dẫn (slug) \"{slug}\" trùng với bài {other} của cùng đơn vị",
+             "đổi tiêu đề hoặc thêm dòng 'slug: ten-khac' cho một trong hai bài"),
+    "E106": ("giá trị của \"{key}\" không hợp lệ: {detail}",
+             "{hint}"),
+    "E107": ("đường dẫn (slug) \"{value}\" không hợp lệ",
+             "chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ: hoi-thi-gvdg-2024"),
+    "E108": ("thư mục \"{unit}\" không phải mã của đơn vị nào trong units/",
+             "đặt bài vào thư mục content/<mã-đơn-vị>/ của đơn vị mình, hoặc nhờ Văn phòng Sở thêm đơn vị vào units/"),
+    "E109": ("khóa \"{key}\" xuất hiện hai lần (lần đầu ở dòng {first})",
+             "giữ một dòng và xóa dòng còn lại"),
+    "E110": ("bài viết để trống, chưa có nội dung",
+             "viết nội dung bài bên dưới dòng '---' thứ hai"),
+    # E2xx: images and captions
+    "E201": ("ảnh \"{src}\" thiếu chú thích",
+             "{hint}"),
+    "E202": ("chú thích ảnh \"{src}\" quá ngắn (\"{caption}\")",
+             "chú thích cần ít nhất 3 từ, nói rõ ai, làm gì, ở đâu"),
+    "E203": ("chú thích ảnh \"{src}\" chỉ là tên tệp",
+             "thay bằng một câu mô tả nội dung ảnh, ví dụ: \"Học sinh lớp 5A trồng cây tại sân trường\""),
+    "E204": ("không tìm thấy tệp ảnh \"{src}\"",
+             "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và tải ảnh vào thư mục content/{unit}/images/"),
+    "E205": ("tệp \"{src}\" không phải là ảnh đọc được ({detail})",
+             "xuất lại ảnh dạng JPEG hoặc PNG rồi tải lên thay tệp này"),
+    "E206": ("có chú thích ảnh đại diện (image_caption) nhưng không có ảnh (image)",
+             "thêm dòng 'image: /images/...' hoặc xóa dòng image_caption"),
+    # E3xx: approval
+    "E301": ("bài chưa có người duyệt (approved_by)",
+             "thêm dòng 'approved_by: <họ tên lãnh đạo đơn vị>' sau khi lãnh đạo đã đọc và đồng ý đăng"),
+    "E302": ("\"{name}\" không phải người duyệt bài của đơn vị {unit}",
+             "ghi đúng họ tên một người duyệt: {approvers}"),
+    "E303": ("ngày duyệt \"{value}\" không đúng dạng",
+             "viết theo dạng năm-tháng-ngày, ví dụ: approved_on: 2024-11-20"),
+    # E4xx: unit registry
+    "E400": ("tệp đơn vị không đọc được: {detail}",
+             "sửa cú pháp YAML (mỗi dòng 'khóa: giá trị', thụt lề bằng dấu cách)"),
+    "E401": ("loại đơn vị \"{value}\" không có",
+             "dùng một trong: {allowed}"),
+    "E402": ("đơn vị thiếu đơn vị cấp trên (parent)",
+             "thêm dòng 'parent: <mã đơn vị cấp trên>'"),
+    "E403": ("đơn vị cấp trên \"{value}\" không có trong units/",
+             "ghi đúng mã một đơn vị có tệp units/<mã>.yml"),
+    "E404": ("quan hệ cấp trên bị vòng lặp: {cycle}",
+             "sửa 'parent' để mỗi đơn vị dẫn về Sở"),
+    "E405": ("mã đơn vị (id) \"{value}\" {detail}",
+             "đặt 'id' giống tên tệp ({expected}), chỉ gồm chữ thường không dấu, số và dấu gạch ngang"),
+    "E406": ("đơn vị chưa có người duyệt bài (approvers)",
+             "thêm danh sách 'approvers:' với ít nhất một người có 'name' và 'title'"),
+    "E407": ("mã đơn vị \"{value}\" trùng với một đường dẫn của cổng thông tin",
+             "chọn mã khác; các tên dành riêng: {reserved}"),
+    "E408": ("khóa \"{key}\" không dùng trong tệp này",
+             "xóa dòng này; các khóa được dùng: {allowed}"),
+    "E409": ("ngày \"{value}\" của \"{key}\" không đúng dạng",
+             "viết theo dạng năm-tháng-ngày, ví dụ 2025-07-01"),
+    "E410": ("thiếu hoặc sai giá trị \"{key}\": {detail}",
+             "{hint}"),
+    "E411": ("cài đặt của tỉnh không hợp lệ: {detail}",
+             "{hint}"),
+    "E412": ("đơn vị loại 'so' phải là duy nhất và có mã 'so'",
+             "đổi loại (kind) của đơn vị này hoặc đặt mã là 'so'"),
+    "E413": ("chu kỳ \"{value}\" không có",
+             "dùng một trong: {allowed}"),
+    "E414": ("số bài \"{value}\" không hợp lệ",
+             "ghi một số nguyên từ 1 trở lên"),
+    "E415": ("lịch trực \"{rota}\" có đơn vị \"{value}\" không có trong units/",
+             "ghi đúng mã đơn vị trong 'order'"),
+    "E416": ("kỳ bắt đầu \"{value}\" không đúng dạng kỳ {every}",
+             "viết như: {example}"),
+    "E417": ("kênh \"{value}\" không có",
+             "dùng 'own' (mọi bài) hoặc 'so' (chỉ bài gửi về Sở)"),
+    # E5xx: safety
+    "E501": ("đường dẫn ảnh \"{src}\" ra ngoài thư mục của đơn vị",
+             "chỉ dùng ảnh trong content/{unit}/images/, viết dạng /images/tên-ảnh.jpg"),
+    "E502": ("ảnh \"{src}\" lấy từ trang web khác",
+             "tải ảnh về máy rồi đưa vào content/{unit}/images/ và ghi đường dẫn /images/..."),
+    "E503": ("mã HTML không an toàn hoặc không được phép: {detail}",
+             "xóa đoạn HTML này, dùng định dạng Markdown thay thế"),
+    "E504": ("liên kết \"{href}\" không an toàn",
+             "chỉ dùng liên kết bắt đầu bằng https://, http://, mailto: hoặc đường dẫn trong trang"),
+    # W6xx: warnings for the reviewer
+    "W601": ("bài viết không có ảnh nào",
+             "nên có ít nhất một ảnh có chú thích về sự kiện"),
+    "W602": ("chưa ghi ngày duyệt (approved_on)",
+             "thêm dòng 'approved_on: <ngày lãnh đạo duyệt>'"),
+    "W603": ("bài được hẹn đăng vào {when}, chưa hiện trên trang",
+             "không cần sửa nếu đúng ý định; muốn đăng ngay thì sửa 'date'"),
+    "W604": ("ảnh \"{src}\" nhỏ ({width}×{height} điểm ảnh), hiển thị sẽ mờ",
+             "dùng ảnh gốc có chiều rộng từ {min_width} điểm ảnh trở lên"),
+    "W605": ("bài ở trạng thái nháp (draft), chưa được đăng",
+             "khi bài đã sẵn sàng, xóa dòng 'status: draft' hoặc ghi 'status: published'"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at one line of one repository file."""
+
+    path: str
+    line: int
+    code: str
+    args: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.code.startswith("E")
+
+    @property
+    def message(self) -> str:
+        what, fix = CATALOGUE[self.code]
+        values = _Defaulting(self.args)
+        return f"{what.format_map(values)} — {fix.format_map(values)}"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.message}"
+
+
+class _Defaulting(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def has_errors(problems) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def log_problems(problems) -> None:
+    """Report problems through Pelican's logging, errors as errors."""
+    for problem in sorted(problems):
+        if problem.is_error:
+            logger.error("%s", problem)
+        else:
+            logger.warning("%s", problem)

@@ -1,0 +1,150 @@
+"""Decides what is published (contract section 6) and reports every problem.
+
+An article is published when it has no error, its unit is in the registry,
+it is approved by one of the unit's approvers, it is not a draft and its date
+has come.  Checks that depend on the registry or on other files run here,
+each build, because the reader's result is cached by the article's content.
+A failing article is left out of every list, feed and page; the rest builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from collections import defaultdict
+
+from pelican import signals
+
+import image_assets
+from dates import long_date, parse_day
+from problems import Problem, has_errors, log_problems
+
+logger = logging.getLogger(__name__)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def approval_problems(source, unit) -> list[Problem]:
+    fields, lines, path = source.fields, source.lines, source.path
+    problems = []
+    approver = fields.get("approved_by")
+    if not approver:
+        problems.append(Problem(path, lines.get("approved_by", 1), "E301"))
+    elif _name_key(approver) not in {_name_key(n) for n in unit.approver_names()}:
+        problems.append(Problem(path, lines["approved_by"], "E302", {
+            "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names())}))
+    approved_on = fields.get("approved_on")
+    if approved_on is None:
+        problems.append(Problem(path, lines.get("approved_by", 1), "W602"))
+    elif parse_day(approved_on) is None:
+        problems.append(Problem(path, lines["approved_on"], "E303", {"value": approved_on}))
+    return problems
+
+
+def check_source(source, registry, repo_root: str, now: dt.datetime):
+    """All problems of one read file, and its checked pictures (index -> Picture)."""
+    problems = list(source.problems)
+    pictures = {}
+    unit = registry.units.get(source.unit) if source.unit else None
+    if source.unit and unit is None:
+        detail = ("có lỗi trong units/%s.yml (xem các lỗi E4xx)" % source.unit
+                  if source.unit in registry.invalid else "không phải mã của đơn vị nào trong units/")
+        problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
+    if unit is not None and not source.is_page:
+        problems.extend(approval_problems(source, unit))
+    for index, ref in enumerate(source.images):
+        if ref.path is None:
+            continue
+        found = image_assets.inspect(repo_root, source.path, ref)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            pictures[index] = found
+    if not source.is_page:
+        if source.fields.get("status") == "draft":
+            problems.append(Problem(source.path, source.lines.get("status", 1), "W605"))
+        elif source.date is not None and source.date > now and not has_errors(problems):
+            problems.append(Problem(source.path, source.lines.get("date", 1), "W603",
+                                    {"when": long_date(source.date) + source.date.strftime(" %H:%M")}))
+    return problems, pictures
+
+
+def duplicate_slug_problems(sources) -> list[Problem]:
+    """Two files of one unit (articles, or pages) with one slug: both are errors."""
+    by_slug = defaultdict(list)
+    for source in sources:
+        if source.unit:
+            by_slug[(source.unit, source.is_page, source.slug)].append(source)
+    problems = []
+    for (_, _, slug), same in by_slug.items():
+        if len(same) < 2:
+            continue
+        for source in same:
+            others = ", ".join(o.path for o in same if o is not source)
+            problems.append(Problem(source.path, source.lines.get("slug", source.lines.get("title", 1)),
+                                    "E105", {"slug": slug, "other": others}))
+    return problems
+
+
+def is_published(source, problems, now: dt.datetime) -> bool:
+    if has_errors(problems):
+        return False
+    if source.is_page:
+        return True
+    return source.fields.get("status") != "draft" and source.date is not None and source.date <= now
+
+
+def build_now(settings) -> dt.datetime:
+    zone = settings["UNIT_REGISTRY"].province.zone
+    fixed = settings.get("PUBLICATION_NOW")
+    if fixed:
+        return dt.datetime.fromisoformat(fixed).astimezone(zone)
+    return dt.datetime.now(zone)
+
+
+def _judge(generator, contents):
+    """Keep the published contents; report the problems of all of them."""
+    settings = generator.settings
+    registry = settings["UNIT_REGISTRY"]
+    now = build_now(settings)
+    all_problems = duplicate_slug_problems([c.source for c in contents])
+    by_path = defaultdict(list)
+    for problem in all_problems:
+        by_path[problem.path].append(problem)
+    published = []
+    for content in contents:
+        problems, pictures = check_source(content.source, registry, settings["REPO_ROOT"], now)
+        all_problems.extend(problems)
+        problems += by_path[content.source.path]
+        if is_published(content.source, problems, now):
+            image_assets.attach(content, pictures)
+            published.append(content)
+    all_problems.sort()
+    generator.context.setdefault("PROBLEMS", []).extend(all_problems)
+    log_problems(all_problems)
+    return published
+
+
+def _articles(generator):
+    candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
+    published = _judge(generator, candidates)
+    generator.articles[:] = published
+    generator.translations[:] = []
+    generator.drafts[:] = []
+    generator.drafts_translations[:] = []
+    generator.dates = list(published)
+
+
+def _pages(generator):
+    candidates = generator.pages + generator.hidden_pages + generator.draft_pages
+    generator.pages[:] = _judge(generator, candidates)
+    generator.hidden_pages[:] = []
+    generator.draft_pages[:] = []
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(_articles)
+    signals.page_generator_finalized.connect(_pages)

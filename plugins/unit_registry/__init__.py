@@ -1,0 +1,527 @@
+"""The units registry: ``units/_province.yml`` and ``units/<unit-id>.yml``.
+
+Loads and validates every file (E4xx, with the line of the offending key).
+A unit file with an error is left out of the registry, so that its articles
+are reported instead of being published under a broken unit; every other
+unit still builds.  Used by the Pelican plugins and by ``make check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dates import parse_day
+from lined_yaml import LinedDict, LinedList, YamlError, parse
+from problems import Problem
+
+KINDS = ("so", "phong-thuoc-so", "phong-gddt", "xa", "don-vi-truc-thuoc", "trung-tam", "truong")
+# Kinds whose articles appear on the Sở portal instead of a site of their own.
+PORTAL_KINDS = ("so", "phong-thuoc-so")
+EVERY = ("week", "month", "quarter", "semester", "year")
+ROTA_EVERY = ("week", "month", "quarter")
+CHANNELS = ("own", "so")
+UNIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Top-level output paths the build writes itself (see unit_sites.paths).
+RESERVED_IDS = frozenset({
+    "feeds", "quota", "admin", "theme", "bai-viet", "trang", "chuyen-muc", "the",
+    "luu-tru", "don-vi", "tin-don-vi", "images", "static", "assets", "pagefind",
+    "tim-kiem", "index", "404", "cache",
+})
+RESERVED_PATTERN = re.compile(r"^trang-\d+$")  # home-page pagination
+PERIOD_LABELS = {
+    "week": (re.compile(r"^(\d{4})-W(\d{2})$"), "2022-W45"),
+    "month": (re.compile(r"^(\d{4})-(\d{2})$"), "2022-11"),
+    "quarter": (re.compile(r"^(\d{4})-Q([1-4])$"), "2022-Q4"),
+}
+
+UNIT_KEYS = ("id", "name", "kind", "parent", "url", "email", "approvers", "editors",
+             "active_from", "retired_on", "parents", "quota")
+PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "rotas")
+SCHOOL_YEAR_KEYS = ("semester1_start", "semester2_start", "end")
+ROTA_KEYS = ("id", "every", "count", "start", "order")
+RULE_KEYS = ("every", "count", "channel")
+
+
+@dataclass(frozen=True)
+class Approver:
+    name: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    every: str
+    count: int
+    channel: str = "own"
+
+    @property
+    def label(self) -> str:
+        return f"{self.every}:{self.count}:{self.channel}"
+
+
+@dataclass(frozen=True)
+class Rota:
+    id: str
+    every: str
+    count: int
+    start: str
+    order: tuple[str, ...]
+
+
+@dataclass
+class Unit:
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    parents: tuple[tuple[dt.date, str], ...] = ()
+    url: str = ""
+    email: str = ""
+    approvers: tuple[Approver, ...] = ()
+    editors: tuple[str, ...] = ()
+    active_from: dt.date | None = None
+    retired_on: dt.date | None = None
+    quota: tuple[Rule, ...] = ()
+
+    @property
+    def has_own_site(self) -> bool:
+        return self.kind not in PORTAL_KINDS
+
+    @property
+    def site_id(self) -> str:
+        """The site its articles appear on: its own, or the Sở portal."""
+        return self.id if self.has_own_site else "so"
+
+    @property
+    def path_prefix(self) -> str:
+        """Output folder of its pages: '' for the Sở, '<id>/' for every other unit."""
+        return "" if self.id == "so" else f"{self.id}/"
+
+    def parent_on(self, day: dt.date) -> str | None:
+        parent = self.parent
+        for start, new_parent in self.parents:
+            if start <= day:
+                parent = new_parent
+        return parent
+
+    def approver_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.approvers)
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    semester1_start: tuple[int, int] = (9, 5)
+    semester2_start: tuple[int, int] = (1, 15)
+    end: tuple[int, int] = (5, 31)
+
+
+@dataclass
+class Province:
+    name: str = "Sở Giáo dục và Đào tạo"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    quota_start: dt.date | None = None
+    school_year: SchoolYear = field(default_factory=SchoolYear)
+    rotas: tuple[Rota, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass
+class Registry:
+    province: Province
+    units: dict[str, Unit]
+    problems: list[Problem]
+    invalid: set[str]  # unit ids whose file exists but has errors
+
+    def children(self, parent_id: str, day: dt.date) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent_on(day) == parent_id]
+
+
+def load(root: Path | str) -> Registry:
+    """Read ``<root>/units``; never raises for bad content."""
+    root = Path(root)
+    folder = root / "units"
+    problems: list[Problem] = []
+    raw_units: dict[str, tuple[str, LinedDict]] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if path.name == "_province.yml":
+            continue
+        rel = f"units/{path.name}"
+        data = _read_mapping(path, rel, problems)
+        if data is not None:
+            raw_units[path.stem] = (rel, data)
+
+    units: dict[str, Unit] = {}
+    invalid: set[str] = set()
+    for stem, (rel, data) in raw_units.items():
+        found: list[Problem] = []
+        unit = _build_unit(stem, rel, data, found)
+        problems.extend(found)
+        if unit is None or any(p.is_error for p in found):
+            invalid.add(stem)
+        else:
+            units[unit.id] = unit
+
+    _check_parents(units, raw_units, invalid, problems)
+    _check_so(units, raw_units, invalid, problems)
+    province = _load_province(folder / "_province.yml", raw_units, problems)
+    return Registry(province, units, problems, invalid)
+
+
+def _read_mapping(path: Path, rel: str, problems: list[Problem]) -> LinedDict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, 1, "E400", {"detail": f"không mở được tệp ({exc.__class__.__name__})"}))
+        return None
+    try:
+        data = parse(text)
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, "E400", {"detail": exc.detail}))
+        return None
+    if not isinstance(data, LinedDict):
+        problems.append(Problem(rel, 1, "E400", {"detail": "tệp phải là danh sách 'khóa: giá trị'"}))
+        return None
+    for key, line, first in data.duplicates:
+        problems.append(Problem(rel, line, "E400", {"detail": f"khóa \"{key}\" lặp lại (lần đầu ở dòng {first})"}))
+    return data
+
+
+def _unknown_keys(data: LinedDict, allowed, rel: str, problems: list[Problem]) -> None:
+    for key in data:
+        if key not in allowed:
+            problems.append(Problem(rel, data.line_of(key), "E408",
+                                    {"key": key, "allowed": ", ".join(allowed)}))
+
+
+def _text(data: LinedDict, key: str, rel: str, problems: list[Problem], required=True,
+          hint="") -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(rel, data.line_of(key), "E410",
+                                {"key": key, "detail": "cần một dòng chữ", "hint": hint or f"thêm dòng '{key}: ...'"}))
+        return ""
+    return value.strip()
+
+
+def _day(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> dt.date | None:
+    if key not in data or data[key] is None:
+        return None
+    day = parse_day(data[key])
+    if day is None:
+        problems.append(Problem(rel, data.line_of(key), "E409", {"key": key, "value": data[key]}))
+    return day
+
+
+def _build_unit(stem: str, rel: str, data: LinedDict, problems: list[Problem]) -> Unit | None:
+    _unknown_keys(data, UNIT_KEYS, rel, problems)
+    unit_id = data.get("id")
+    if not UNIT_ID.match(stem):
+        problems.append(Problem(rel, 1, "E405", {"value": stem, "detail": "(tên tệp) không đúng dạng", "expected": stem.lower()}))
+        return None
+    if unit_id != stem:
+        detail = "bị thiếu" if unit_id is None else "khác tên tệp"
+        problems.append(Problem(rel, data.line_of("id"), "E405",
+                                {"value": "" if unit_id is None else unit_id, "detail": detail, "expected": stem}))
+    if stem in RESERVED_IDS or RESERVED_PATTERN.match(stem):
+        problems.append(Problem(rel, data.line_of("id"), "E407",
+                                {"value": stem, "reserved": ", ".join(sorted(RESERVED_IDS)) + ", trang-<số>"}))
+    name = _text(data, "name", rel, problems, hint="thêm dòng 'name: <tên đầy đủ của đơn vị>'")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        if kind is None:
+            problems.append(Problem(rel, data.line, "E410", {"key": "kind", "detail": "bị thiếu",
+                                                             "hint": "thêm dòng 'kind: truong' (hoặc loại phù hợp)"}))
+        else:
+            problems.append(Problem(rel, data.line_of("kind"), "E401",
+                                    {"value": kind, "allowed": ", ".join(KINDS)}))
+    parent = data.get("parent")
+    if kind == "so":
+        if parent is not None:
+            problems.append(Problem(rel, data.line_of("parent"), "E410",
+                                    {"key": "parent", "detail": "Sở không có đơn vị cấp trên", "hint": "xóa dòng 'parent'"}))
+        parent = None
+    elif parent is None:
+        problems.append(Problem(rel, data.line, "E402"))
+    elif not isinstance(parent, str):
+        problems.append(Problem(rel, data.line_of("parent"), "E403", {"value": parent}))
+        parent = None
+
+    approvers = _approvers(data, rel, problems)
+    parents = _parent_changes(data, rel, problems)
+    quota = _rules(data.get("quota"), data.line_of("quota"), rel, problems)
+    editors = data.get("editors") or []
+    if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
+        problems.append(Problem(rel, data.line_of("editors"), "E410",
+                                {"key": "editors", "detail": "cần một danh sách tài khoản", "hint": "ví dụ: editors: [\"@doanthitam\"]"}))
+        editors = []
+    return Unit(
+        id=stem, name=name, kind=kind if kind in KINDS else "", parent=parent,
+        parents=parents, url=_text(data, "url", rel, problems, required=False),
+        email=_text(data, "email", rel, problems, required=False),
+        approvers=approvers, editors=tuple(editors),
+        active_from=_day(data, "active_from", rel, problems),
+        retired_on=_day(data, "retired_on", rel, problems), quota=quota,
+    )
+
+
+def _approvers(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[Approver, ...]:
+    raw = data.get("approvers")
+    if not isinstance(raw, LinedList) or not raw:
+        problems.append(Problem(rel, data.line_of("approvers"), "E406"))
+        return ()
+    result = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index)
+        if isinstance(item, LinedDict):
+            _unknown_keys(item, ("name", "title"), rel, problems)
+            name, title = item.get("name"), item.get("title") or ""
+        else:
+            name, title = item, ""
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(rel, line, "E406"))
+            continue
+        result.append(Approver(" ".join(name.split()), str(title).strip()))
+    return tuple(result)
+
+
+def _parent_changes(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[tuple[dt.date, str], ...]:
+    raw = data.get("parents")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LinedList):
+        problems.append(Problem(rel, data.line_of("parents"), "E410",
+                                {"key": "parents", "detail": "cần một danh sách", "hint": "ví dụ: parents: [{from: 2025-07-01, parent: xa-tan-hong}]"}))
+        return ()
+    changes = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, LinedDict):
+            problems.append(Problem(rel, raw.line_of(index), "E410",
+                                    {"key": "parents", "detail": "mỗi mục cần 'from' và 'parent'", "hint": "ví dụ: - {from: 2025-07-01, parent: xa-tan-hong}"}))
+            continue
+        _unknown_keys(item, ("from", "parent"), rel, problems)
+        start = _day(item, "from", rel, problems)
+        parent = item.get("parent")
+        if "from" not in item:
+            problems.append(Problem(rel, item.line, "E409", {"key": "from", "value": ""}))
+        if not isinstance(parent, str):
+            problems.append(Problem(rel, item.line_of("parent"), "E402"))
+            continue
+        if start is not None:
+            changes.append((start, parent))
+    return tuple(sorted(changes))
+
+
+def _count(value, line: int, rel: str, problems: list[Problem]) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.append(Problem(rel, line, "E414", {"value": value}))
+        return None
+    return value
+
+
+def _rules(raw, line: int, rel: str, problems: list[Problem]) -> tuple[Rule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, LinedList):
+        problems.append(Problem(rel, line, "E410", {"key": "quota", "detail": "cần một danh sách quy định",
+                                                    "hint": "ví dụ: quota: [{every: week, count: 1}]"}))
+        return ()
+    rules = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, LinedDict):
+            problems.append(Problem(rel, raw.line_of(index), "E410", {"key": "quota", "detail": "mỗi quy định cần 'every' và 'count'",
+                                                                     "hint": "ví dụ: - {every: month, count: 2}"}))
+            continue
+        _unknown_keys(item, RULE_KEYS, rel, problems)
+        every, channel = item.get("every"), item.get("channel", "own")
+        ok = True
+        if every not in EVERY:
+            problems.append(Problem(rel, item.line_of("every"), "E413", {"value": every, "allowed": ", ".join(EVERY)}))
+            ok = False
+        if channel not in CHANNELS:
+            problems.append(Problem(rel, item.line_of("channel"), "E417", {"value": channel}))
+            ok = False
+        count = _count(item.get("count"), item.line_of("count"), rel, problems)
+        if ok and count is not None:
+            rules.append(Rule(every, count, channel))
+    return tuple(rules)
+
+
+def _load_province(path: Path, raw_units, problems: list[Problem]) -> Province:
+    rel = "units/_province.yml"
+    if not path.exists():
+        problems.append(Problem(rel, 1, "E411", {"detail": "không có tệp units/_province.yml",
+                                                 "hint": "tạo tệp theo mẫu trong README (name, timezone, quota_start, school_year)"}))
+        return Province()
+    data = _read_mapping(path, rel, problems)
+    if data is None:
+        return Province()
+    _unknown_keys(data, PROVINCE_KEYS, rel, problems)
+    province = Province(name=_text(data, "name", rel, problems, hint="thêm dòng 'name: Sở Giáo dục và Đào tạo tỉnh ...'"))
+    timezone = data.get("timezone", "Asia/Ho_Chi_Minh")
+    try:
+        ZoneInfo(str(timezone))
+        province.timezone = str(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(rel, data.line_of("timezone"), "E411",
+                                {"detail": f"múi giờ \"{timezone}\" không có", "hint": "dùng timezone: Asia/Ho_Chi_Minh"}))
+    province.quota_start = _day(data, "quota_start", rel, problems)
+    school_year = data.get("school_year")
+    if school_year is not None:
+        province.school_year = _school_year(school_year, data.line_of("school_year"), rel, problems)
+    if data.get("rotas") is not None:
+        province.rotas = _rotas(data, raw_units, rel, problems)
+    return province
+
+
+def _month_day(value, line: int, key: str, rel: str, problems: list[Problem]):
+    match = re.match(r"^(\d{2})-(\d{2})$", str(value))
+    if match:
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date(2024, month, day)
+            return month, day
+        except ValueError:
+            pass
+    problems.append(Problem(rel, line, "E411", {"detail": f"\"{key}: {value}\" không phải tháng-ngày",
+                                                "hint": "viết trong ngoặc kép dạng tháng-ngày, ví dụ \"09-05\""}))
+    return None
+
+
+def _school_year(raw, line: int, rel: str, problems: list[Problem]) -> SchoolYear:
+    if not isinstance(raw, LinedDict):
+        problems.append(Problem(rel, line, "E411", {"detail": "school_year cần semester1_start, semester2_start, end",
+                                                    "hint": "xem mẫu trong README"}))
+        return SchoolYear()
+    _unknown_keys(raw, SCHOOL_YEAR_KEYS, rel, problems)
+    default = SchoolYear()
+    values = {}
+    for key in SCHOOL_YEAR_KEYS:
+        if key in raw:
+            parsed = _month_day(raw[key], raw.line_of(key), key, rel, problems)
+            values[key] = parsed or getattr(default, key)
+    return SchoolYear(**values)
+
+
+def _rotas(data: LinedDict, raw_units, rel: str, problems: list[Problem]) -> tuple[Rota, ...]:
+    raw = data["rotas"]
+    if not isinstance(raw, LinedList):
+        problems.append(Problem(rel, data.line_of("rotas"), "E411", {"detail": "rotas cần một danh sách", "hint": "xem mẫu trong README"}))
+        return ()
+    rotas = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, LinedDict):
+            problems.append(Problem(rel, raw.line_of(index), "E411", {"detail": "mỗi lịch trực cần id, every, count, start, order",
+                                                                     "hint": "xem mẫu trong README"}))
+            continue
+        _unknown_keys(item, ROTA_KEYS, rel, problems)
+        rota_id = item.get("id")
+        every = item.get("every")
+        ok = isinstance(rota_id, str) and bool(rota_id)
+        if not ok:
+            problems.append(Problem(rel, item.line_of("id"), "E410", {"key": "id", "detail": "lịch trực cần một mã", "hint": "thêm dòng 'id: ...'"}))
+        if every not in ROTA_EVERY:
+            problems.append(Problem(rel, item.line_of("every"), "E413", {"value": every, "allowed": ", ".join(ROTA_EVERY)}))
+            ok = False
+        count = _count(item.get("count"), item.line_of("count"), rel, problems)
+        start = str(item.get("start", ""))
+        if every in PERIOD_LABELS:
+            pattern, example = PERIOD_LABELS[every]
+            match = pattern.match(start)
+            if not match or not _label_exists(every, match):
+                problems.append(Problem(rel, item.line_of("start"), "E416", {"value": start, "every": every, "example": example}))
+                ok = False
+        order = item.get("order")
+        if not isinstance(order, LinedList) or not order:
+            problems.append(Problem(rel, item.line_of("order"), "E410", {"key": "order", "detail": "cần danh sách mã đơn vị",
+                                                                         "hint": "ví dụ: order: [phong-gdmn, phong-gdth]"}))
+            ok = False
+        else:
+            for position, member in enumerate(order):
+                if member not in raw_units:
+                    problems.append(Problem(rel, order.line_of(position), "E415", {"rota": rota_id, "value": member}))
+                    ok = False
+        if ok and count is not None:
+            rotas.append(Rota(rota_id, every, count, start, tuple(order)))
+    return tuple(rotas)
+
+
+def _label_exists(every: str, match) -> bool:
+    year, number = int(match.group(1)), int(match.group(2))
+    if every == "week":
+        try:
+            dt.date.fromisocalendar(year, number, 1)
+        except ValueError:
+            return False
+        return True
+    if every == "month":
+        return 1 <= number <= 12
+    return True
+
+
+def _check_parents(units: dict[str, Unit], raw_units, invalid: set[str], problems: list[Problem]) -> None:
+    for unit in list(units.values()):
+        rel, data = raw_units[unit.id]
+        targets = [(unit.parent, data.line_of("parent"))]
+        parents_list = data.get("parents")
+        for index, (start, parent) in enumerate(unit.parents):
+            line = parents_list.line_of(index) if isinstance(parents_list, LinedList) else data.line_of("parents")
+            targets.append((parent, line))
+        for parent, line in targets:
+            if parent is None:
+                continue
+            if parent not in raw_units or parent == unit.id:
+                problems.append(Problem(rel, line, "E403", {"value": parent}))
+                invalid.add(unit.id)
+    for unit_id in invalid:
+        units.pop(unit_id, None)
+    reported: set[str] = set()
+    for choose in (lambda u: u.parent, lambda u: u.parents[-1][1] if u.parents else u.parent):
+        for unit in list(units.values()):
+            seen = [unit.id]
+            current = choose(unit)
+            while current is not None and current in units and current not in seen:
+                seen.append(current)
+                current = choose(units[current])
+            if current is not None and current in seen and unit.id not in reported:
+                cycle = seen[seen.index(current):] + [current]
+                for member in cycle[:-1]:
+                    reported.add(member)
+                rel, data = raw_units[unit.id]
+                problems.append(Problem(rel, data.line_of("parent"), "E404", {"cycle": " → ".join(cycle)}))
+    for unit_id in reported:
+        units.pop(unit_id, None)
+        invalid.add(unit_id)
+
+
+def _check_so(units: dict[str, Unit], raw_units, invalid: set[str], problems: list[Problem]) -> None:
+    for unit_id, (rel, data) in raw_units.items():
+        if (data.get("kind") == "so") != (unit_id == "so"):
+            problems.append(Problem(rel, data.line_of("kind"), "E412"))
+            units.pop(unit_id, None)
+            invalid.add(unit_id)
+    if "so" not in raw_units:
+        problems.append(Problem("units/so.yml", 1, "E412"))
+
+
+def _load_into_settings(pelican) -> None:
+    from problems import log_problems
+
+    registry = load(pelican.settings["REPO_ROOT"])
+    log_problems(registry.problems)
+    pelican.settings["UNIT_REGISTRY"] = registry
+    pelican.settings["TIMEZONE"] = registry.province.timezone
+
+
+def register():
+    from pelican import signals
+
+    signals.initialized.connect(_load_into_settings)
