@@ -5,19 +5,21 @@ import os
 import sys
 from pathlib import Path
 
-REPO_ROOT = str(Path(__file__).resolve().parent)
-sys.path.insert(0, os.path.join(REPO_ROOT, "plugins"))
+CODE_ROOT = str(Path(__file__).resolve().parent)
+# The province repository to build: this one, or another (tests, benchmarks).
+REPO_ROOT = os.environ.get("PROVINCE_ROOT", CODE_ROOT)
+sys.path.insert(0, os.path.join(CODE_ROOT, "plugins"))
 
 SITENAME = "Cổng thông tin ngành Giáo dục"  # replaced by the province's name
 SITEURL = ""
 FEED_DOMAIN = os.environ.get("SITEURL", "http://localhost:8000")
 RELATIVE_URLS = True
 PATH = os.path.join(REPO_ROOT, "content")
-THEME = os.path.join(REPO_ROOT, "theme")
+THEME = os.path.join(CODE_ROOT, "theme")
 DEFAULT_LANG = "vi"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
-PLUGIN_PATHS = [os.path.join(REPO_ROOT, "plugins")]
+PLUGIN_PATHS = [os.path.join(CODE_ROOT, "plugins")]
 PLUGINS = ["unit_registry", "article_reader", "publication", "image_assets", "unit_sites"]
 
 # Which unit a file belongs to comes from its folder, never from its front matter.
@@ -54,7 +56,7 @@ PAGINATION_PATTERNS = (
 # named after the code and settings, which Pelican does not watch (#1416).
 def _code_hash():
     digest = hashlib.sha256()
-    for path in sorted(Path(REPO_ROOT, "plugins").rglob("*.py")) + [Path(__file__)]:
+    for path in sorted(Path(CODE_ROOT, "plugins").rglob("*.py")) + [Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

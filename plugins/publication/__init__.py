@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import unicodedata
 from collections import defaultdict
 
@@ -99,7 +100,8 @@ def is_published(source, problems, now: dt.datetime) -> bool:
 
 def build_now(settings) -> dt.datetime:
     zone = settings["UNIT_REGISTRY"].province.zone
-    fixed = settings.get("PUBLICATION_NOW")
+    # a fixed "now" makes builds reproducible (tests, benchmarks)
+    fixed = settings.get("PUBLICATION_NOW") or os.environ.get("PUBLICATION_NOW")
     if fixed:
         return dt.datetime.fromisoformat(fixed).astimezone(zone)
     return dt.datetime.now(zone)

@@ -1,0 +1,36 @@
+# Two commands on a fresh clone: `make html` and `make test`.  Each sets up
+# what it needs first (a virtual environment with pinned packages).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+export PYTHONPATH := $(CURDIR)/plugins
+
+.PHONY: html check test serve clean setup test-tools quota bench
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+html: setup
+	$(PY) tools/build.py
+
+check: setup
+	$(PY) -m publication.check $(if $(BASE),--base $(BASE))
+
+# System tools the output checks need (Java + vnu, jing, Chromium + axe-core).
+test-tools: setup
+	bash tools/setup-test-tools.sh
+
+test: setup test-tools
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: html
+	@echo "Mở http://localhost:8000/ (Ctrl+C để dừng)"
+	$(PY) -m http.server --directory output --bind 127.0.0.1 8000
+
+clean:
+	rm -rf output output.new output.old cache .pytest_cache

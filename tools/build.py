@@ -1,0 +1,67 @@
+"""Build every site into output/ atomically: a failed build leaves output/ as it was.
+
+Pelican writes into a staging folder beside output/; only a build that
+finished replaces output/ (two renames), so a deploy never sees half a site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+class _PlainFormatter(logging.Formatter):
+    """Problems are printed as the contract's one-line messages; other logs get their level."""
+
+    def format(self, record):
+        message = record.getMessage()
+        if record.name.startswith("problems"):
+            return message
+        return f"{record.levelname}: {message}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--settings", default=str(ROOT / "pelicanconf.py"))
+    parser.add_argument("--root", help="province repository to build (default: this one)")
+    parser.add_argument("--output", help="default: <root>/output")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PlainFormatter())
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True)
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    if args.root:
+        os.environ["PROVINCE_ROOT"] = str(Path(args.root).resolve())
+    output = Path(args.output or Path(args.root or ROOT) / "output").resolve()
+    staging = output.with_name(output.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    settings = read_settings(args.settings, override={"OUTPUT_PATH": str(staging)})
+    try:
+        Pelican(settings).run()
+    except Exception:
+        logging.getLogger("build").exception("Xây dựng trang thất bại; thư mục %s giữ nguyên như cũ.", output)
+        shutil.rmtree(staging, ignore_errors=True)
+        return 1
+    previous = output.with_name(output.name + ".old")
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        os.rename(output, previous)
+    os.rename(staging, output)
+    shutil.rmtree(previous, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
