@@ -28,6 +28,11 @@ test-tools: setup
 test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks: every bench/bench_*.py part, in one run (SIZE=small for the everyday preset).
+bench: setup
+	@mkdir -p bench/results
+	@for part in bench/bench_*.py; do echo "== $$part"; $(PY) $$part --size $(or $(SIZE),default) || exit 1; done
+
 serve: html
 	@echo "Mở http://localhost:8000/ (Ctrl+C để dừng)"
 	$(PY) -m http.server --directory output --bind 127.0.0.1 8000
