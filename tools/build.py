@@ -50,6 +50,10 @@ def main(argv=None) -> int:
     settings = read_settings(args.settings, override={"OUTPUT_PATH": str(staging)})
     try:
         Pelican(settings).run()
+        import article_reader
+
+        print(f"Đã đọc {article_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa; "
+              f"các tệp khác lấy từ bộ nhớ đệm {os.path.relpath(settings['CACHE_PATH'])}.")
     except Exception:
         logging.getLogger("build").exception("Xây dựng trang thất bại; thư mục %s giữ nguyên như cũ.", output)
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,8 @@ from .source import ImageRef, Source, read_source, slugify
 __all__ = ["ContractReader", "ImageRef", "Source", "read_source", "slugify", "register"]
 
 _EPOCH = "1970-01-01"
+# Files actually read in this process: the rest came from Pelican's content cache.
+READ_COUNT = 0
 
 
 class ContractReader(BaseReader):
@@ -25,6 +27,8 @@ class ContractReader(BaseReader):
     file_extensions = ["md"]
 
     def read(self, source_path):
+        global READ_COUNT
+        READ_COUNT += 1
         settings = self.settings
         repo_path = "content/" + os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
         with open(source_path, encoding="utf-8", errors="replace") as handle:
