@@ -1,0 +1,55 @@
+"""`make quota`: print the quota table and write output/quota/quota.{json,csv,xlsx}.
+
+    python -m quota [--as-of YYYY-MM-DD] [--root DIR] [--output DIR]
+
+Exit status 2 (with a message saying how to fix it) when the folder is not a
+git repository or is a shallow clone: the count would silently be wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .history import GitError, load_history
+from .outputs import terminal_table, write_files
+from .report import build_report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m quota", description="Tính định mức đăng bài từ lịch sử git.")
+    parser.add_argument("--as-of", help="tính đến hết ngày này (YYYY-MM-DD); mặc định: hôm nay theo giờ của tỉnh")
+    parser.add_argument("--root", default=".", help="thư mục gốc của kho nội dung")
+    parser.add_argument("--output", help="thư mục đầu ra (mặc định: <root>/output); các tệp nằm trong <output>/quota/")
+    parser.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm cache/quota/")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"Ngày \"{args.as_of}\" không đúng dạng năm-tháng-ngày, ví dụ AS_OF=2023-01-20.", file=sys.stderr)
+            return 2
+    try:
+        history = load_history(root, use_cache=not args.no_cache)
+    except GitError as exc:
+        print(f"Không tính được định mức: {exc}", file=sys.stderr)
+        return 2
+    import unit_registry
+
+    fallback = unit_registry.load(root)
+    zone = (history.registries[-1][1] if history.registries else fallback).province.zone
+    if as_of is None:
+        as_of = dt.datetime.now(zone).date()
+    report = build_report(history, as_of, fallback)
+    folder = write_files(report, Path(args.output or root / "output") / "quota")
+    print(terminal_table(report))
+    print(f"Đã ghi {folder / 'quota.json'}, quota.csv, quota.xlsx")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
