@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the output checks in tests/output/ need, and does nothing when
+# everything is already there:
+#   Debian: chromium (for axe-core through playwright), a Java runtime (for the
+#           Nu HTML checker) and jing (RELAX NG, for the Atom feeds);
+#   npm:    vnu-jar and axe-core, pinned in package.json / package-lock.json.
+# The Python side (playwright) comes from requirements.txt via `make setup`.
+# playwright drives /usr/bin/chromium: it never downloads a browser.
+#
+# As root a missing Debian tool is installed (one `apt-get update` first); as
+# another user the command that would install it is printed and the script
+# goes on, so the tests concerned skip (or fail when CI=true).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v jing >/dev/null 2>&1 || missing+=(jing)
+
+if ((${#missing[@]})); then
+    install=(apt-get install -y --no-install-recommends "${missing[@]}")
+    if [ "$(id -u)" = 0 ]; then
+        echo "setup-test-tools: installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        "${install[@]}" >/dev/null
+    else
+        echo "setup-test-tools: missing ${missing[*]}; install with: sudo apt-get update && sudo ${install[*]}" >&2
+    fi
+fi
+
+# npm packages: reinstall only when package-lock.json is newer than what
+# node_modules holds (npm writes node_modules/.package-lock.json).
+if ! command -v npm >/dev/null 2>&1; then
+    echo "setup-test-tools: npm missing; install with: sudo apt-get install -y --no-install-recommends npm" >&2
+elif [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] \
+        || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; } \
+        || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+    echo "setup-test-tools: installing npm packages (vnu-jar, axe-core)"
+    if [ -f package-lock.json ]; then
+        npm ci --no-audit --no-fund --loglevel=error
+    else
+        npm install --no-audit --no-fund --loglevel=error
+    fi
+fi
