@@ -1,40 +1,174 @@
 """The images articles show: checked on disk each build, turned into figures, written out.
 
-Only images referenced by published content reach ``output/``, at
-``<unit-id>/images/...`` (the Sở's at ``so/images/...``).
+Only images referenced by published content reach ``output/``, never as the
+original file: each is written in a few widths as WebP and JPEG (see
+``render.py``) at ``<unit-id>/images/<dir>/<name>.<key>.<width>.<webp|jpg>``,
+where ``key`` is the content hash of the source and the image settings.  The
+files are made once, in ``cache/images/<key>/``, and hard-linked (or copied)
+into each build, so an unchanged rebuild processes no image.
+
+Settings (Pelican settings, defaults in ``render.DEFAULTS``): ``IMAGE_WIDTHS``,
+``IMAGE_JPEG_QUALITY``, ``IMAGE_WEBP_QUALITY``, ``IMAGE_WEBP_METHOD``,
+``IMAGE_MAX_PIXELS`` (E208 above it), ``IMAGE_MIN_WIDTH`` (W604 below it),
+``IMAGE_WORKERS``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import logging
 import os
 import posixpath
+import re
 import shutil
+import time
+import warnings
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from pelican import signals
 from pelican.generators import Generator
 
 from problems import Problem
 
+from . import render
+
+logger = logging.getLogger(__name__)
+
 FIGURE_MARKER = "<!--figure:{}-->"
+SIZES_BODY = "(min-width: 46rem) 44rem, 100vw"
+SIZES_GALLERY = "(min-width: 46rem) 22rem, 100vw"
+SIZES_CARD = "(min-width: 60rem) 22rem, 100vw"
+THUMB_MAX = 960   # list pages: no file wider than this
+STATS_FILE = "last-build.json"
+
+_config: dict = dict(render.DEFAULTS)
+
+
+def configure(settings) -> None:
+    """Take the IMAGE_* settings (Pelican's ``initialized`` signal)."""
+    for key, value in render.DEFAULTS.items():
+        _config[key] = settings.get(key, value)
+    if isinstance(_config["IMAGE_WIDTHS"], list):
+        _config["IMAGE_WIDTHS"] = tuple(_config["IMAGE_WIDTHS"])
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A checked image file: where it goes in ``output/`` and its size."""
+    """A checked image file and the files it becomes in ``output/``."""
 
-    output_path: str   # relative to output/, e.g. "thcs-x/images/2022/a.jpg"
-    width: int
+    source: str        # repository path, e.g. "content/thcs-x/images/2022/a.jpg"
+    key: str           # content hash of the source and the settings
+    width: int         # upright size of the original
     height: int
+    sizes: tuple       # ((width, height), ...) written, smallest first
+
+    @property
+    def base(self) -> str:
+        stem, _ = posixpath.splitext(self.source[len("content/"):])
+        return f"{stem}.{self.key[:10]}"
+
+    def url(self, size, kind: str) -> str:
+        return f"{self.base}.{size[0]}.{kind}"
+
+    @property
+    def output_path(self) -> str:
+        """The largest JPEG, relative to output/ (what a plain <img> or a link can use)."""
+        return self.url(self.sizes[-1], "jpg")
+
+    def files(self):
+        """(name in the cache folder, path relative to output/) of every file written."""
+        for size in self.sizes:
+            for name, kind in zip(render.file_names(size), ("webp", "jpg")):
+                yield name, self.url(size, kind)
 
 
-_inspected: dict[tuple[str, int, int], tuple[int, int] | str] = {}
+def picture_html(picture: Picture, prefix: str, alt: str, sizes: str, lazy: bool,
+                 css_class: str = "", max_width: int | None = None) -> str:
+    """A <picture> with WebP and JPEG srcsets; ``prefix`` leads to output/ from the page."""
+    chosen = [s for s in picture.sizes if max_width is None or s[0] <= max_width] or [picture.sizes[0]]
+    esc = lambda text: html.escape(text, quote=True)  # noqa: E731
+    webp = ", ".join(f"{esc(prefix + picture.url(s, 'webp'))} {s[0]}w" for s in chosen)
+    jpeg = ", ".join(f"{esc(prefix + picture.url(s, 'jpg'))} {s[0]}w" for s in chosen)
+    width, height = chosen[-1]
+    attributes = f' class="{esc(css_class)}"' if css_class else ""
+    loading = ' loading="lazy"' if lazy else ""
+    return (f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+            f'<img{attributes} src="{esc(prefix + picture.url(chosen[-1], "jpg"))}" srcset="{jpeg}" sizes="{sizes}"'
+            f' alt="{esc(alt)}" width="{width}" height="{height}"{loading} decoding="async"></picture>')
+
+
+def figure_html(ref, picture: Picture, page_dir: str, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
+    prefix = posixpath.relpath(".", page_dir or ".") + "/" if page_dir else ""
+    prefix = "" if prefix == "./" else prefix
+    inner = picture_html(picture, prefix, ref.alt or ref.caption, sizes, lazy)
+    large = html.escape(prefix + picture.output_path, quote=True)
+    return (f'<figure><a class="figure__link" href="{large}">{inner}</a>'
+            f'<figcaption>{html.escape(ref.caption)}</figcaption></figure>')
+
+
+class Featured(dict):
+    """``content.featured``: url/width/height/caption/alt (the largest JPEG), and ready HTML.
+
+    Templates: ``{{ article.featured.html(SITEURL) }}`` (article page, lead story: not
+    lazy) and ``{{ article.featured.thumb_html(SITEURL) }}`` (cards: small, lazy, alt="").
+    """
+
+    def html(self, siteurl: str = "") -> Markup:
+        prefix = f"{siteurl}/" if siteurl else ""
+        return Markup(picture_html(self["picture"], prefix, self["alt"], SIZES_BODY, lazy=False))
+
+    def thumb_html(self, siteurl: str = "") -> Markup:
+        prefix = f"{siteurl}/" if siteurl else ""
+        return Markup(picture_html(self["picture"], prefix, "", SIZES_CARD, lazy=True,
+                                   css_class="card__image", max_width=THUMB_MAX))
+
+
+# ---------------------------------------------------------------------------
+# Checking the files (each build, and `make check`)
+
+_inspected: dict[tuple, dict] = {}     # (abs path, mtime, size, fingerprint) -> facts
+_index: dict[str, dict] | None = None  # persistent: cache/images/index.json
+_index_root: str | None = None
+_warned: dict[tuple, Picture] = {}     # (article, line, src) -> picture that came with a warning
+
+
+def _index_path(repo_root: str) -> str:
+    return os.path.join(repo_root, "cache", "images", "index.json")
+
+
+def _load_index(repo_root: str) -> dict:
+    global _index, _index_root
+    if _index is None or _index_root != repo_root:
+        try:
+            with open(_index_path(repo_root), encoding="utf-8") as f:
+                _index = json.load(f)
+        except (OSError, ValueError):
+            _index = {}
+        _index_root = repo_root
+    return _index
+
+
+def save_index(repo_root: str) -> None:
+    if _index is None or _index_root != repo_root:
+        return
+    path = _index_path(repo_root)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(_index, f)
+    os.replace(tmp, path)
 
 
 def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
-    """Check the file behind an ImageRef of ``article`` (a local path of its unit)."""
+    """Check the file behind an ImageRef of ``article`` (a local path of its unit).
+
+    A usable but small image gives a W604 problem; its picture is still used
+    (``attach`` finds it).
+    """
     unit = ref.path.split("/")[1]
     absolute = os.path.join(repo_root, ref.path)
     unit_root = os.path.realpath(os.path.join(repo_root, "content", unit))
@@ -46,35 +180,85 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
         return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
     if not os.path.isfile(absolute):
         return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
-    key = (absolute, stat.st_mtime_ns, stat.st_size)
+    fingerprint = render.fingerprint(_config)
+    key = (absolute, stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"])
     if key not in _inspected:
-        _inspected[key] = _read_size(absolute)
-    found = _inspected[key]
-    if isinstance(found, str):
-        return Problem(article, ref.line, "E205", {"src": ref.src, "detail": found})
-    return Picture(ref.path[len("content/"):], *found)
+        index = _load_index(repo_root)
+        stored = index.get(ref.path)
+        stamp = [stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"]]
+        if stored is None or stored.get("stamp") != stamp:
+            stored = _examine(absolute)
+            stored["stamp"] = stamp
+            index[ref.path] = stored
+        _inspected[key] = stored
+    facts = _inspected[key]
+    if facts.get("code"):
+        args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
+        return Problem(article, ref.line, facts["code"], args)
+    width, height = facts["size"]
+    picture = Picture(ref.path, render.cache_key(facts["sha256"], _config), width, height,
+                      render.plan(width, height, _config["IMAGE_WIDTHS"]))
+    if width < _config["IMAGE_MIN_WIDTH"]:
+        _warned[(article, ref.line, ref.src)] = picture
+        return Problem(article, ref.line, "W604", {"src": ref.src, "width": width, "height": height,
+                                                   "min_width": _config["IMAGE_MIN_WIDTH"]})
+    return picture
 
 
-def _read_size(absolute: str) -> tuple[int, int] | str:
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+
+
+def _examine(absolute: str) -> dict:
+    """Facts about one file: its hash and upright size, or the code of what is wrong with it."""
+    digest = hashlib.sha256()
+    with open(absolute, "rb") as f:
+        head = f.read(64)
+        digest.update(head)
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    facts: dict = {"sha256": digest.hexdigest()}
+    limit = _config["IMAGE_MAX_PIXELS"]
     try:
-        with Image.open(absolute) as image:
-            image.verify()
-        with Image.open(absolute) as image:
-            width, height = image.size
-            if image.getexif().get(0x0112) in (5, 6, 7, 8):
-                width, height = height, width
-            return width, height
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        return exc.__class__.__name__
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(absolute) as image:
+                width, height = image.size
+                kind = image.format or "?"
+                if width * height > limit:
+                    return facts | _bomb(width, height, limit)
+                orientation = image.getexif().get(0x0112, 1)
+                # Decode it all (small, for a JPEG: DCT scaling), so a truncated file is caught now.
+                if image.format == "JPEG" and image.mode in ("RGB", "L", "YCbCr"):
+                    image.draft(image.mode if image.mode == "L" else "RGB", (width // 8 or 1, height // 8 or 1))
+                image.load()
+    except Image.DecompressionBombError as exc:
+        found = re.search(r"(\d+) pixels", str(exc))
+        pixels = int(found.group(1)) if found else limit + 1
+        return facts | {"code": "E208", "args": {"width": "?", "height": "?",
+                                                 "megapixels": f"{pixels / 1e6:.0f}",
+                                                 "max_megapixels": f"{limit / 1e6:.0f}"}}
+    except UnidentifiedImageError:
+        if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+            kind = "AVIF" if head[8:12] == b"avif" else "HEIC"
+            return facts | {"code": "E209", "args": {"format": kind}}
+        return facts | {"code": "E205", "args": {"detail": "không nhận ra định dạng ảnh"}}
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return facts | {"code": "E207", "args": {"detail": f"{exc.__class__.__name__}: {exc}"[:120]}}
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    facts["size"] = [width, height]
+    facts["format"] = kind
+    return facts
 
 
-def figure_html(ref, picture: Picture, page_dir: str, lazy: bool = True) -> str:
-    src = posixpath.relpath(picture.output_path, page_dir or ".")
-    caption = html.escape(ref.caption)
-    alt = html.escape(ref.alt or ref.caption, quote=True)
-    loading = ' loading="lazy"' if lazy else ""
-    return (f'<figure><img src="{html.escape(src, quote=True)}" alt="{alt}" width="{picture.width}"'
-            f' height="{picture.height}"{loading} decoding="async"><figcaption>{caption}</figcaption></figure>')
+def _bomb(width: int, height: int, limit: int) -> dict:
+    return {"code": "E208", "args": {"width": width, "height": height,
+                                     "megapixels": f"{width * height / 1e6:.0f}",
+                                     "max_megapixels": f"{limit / 1e6:.0f}"}}
+
+
+# ---------------------------------------------------------------------------
+# Figures in the pages
 
 
 def attach(content, pictures: dict[int, Picture]) -> None:
@@ -83,23 +267,34 @@ def attach(content, pictures: dict[int, Picture]) -> None:
     ``pictures`` maps an index of ``content.source.images`` to its checked file.
     """
     images = content.source.images
+    pictures = dict(pictures)
+    for index, ref in enumerate(images):  # images that only brought a warning (W604)
+        found = _warned.get((content.source.path, ref.line, ref.src))
+        if index not in pictures and found is not None and ref.path == found.source:
+            pictures[index] = found
     body = [index for index, ref in enumerate(images) if not ref.featured]
     page_dir = posixpath.dirname(content.save_as)
     text = content.source.html  # the reader's HTML, never the result of an earlier build
     groups: dict[int, list[int]] = {}
     for marker, index in enumerate(body):
         groups.setdefault(images[index].group, []).append(marker)
-    first = True
+    # The first image of the page is not lazy: the featured one when there is one.
+    first = not any(ref.featured and index in pictures for index, ref in enumerate(images))
     for members in groups.values():
         figures = []
+        gallery = len(members) > 1
         for marker in members:
             ref, picture = images[body[marker]], pictures.get(body[marker])
-            figures.append(figure_html(ref, picture, page_dir, lazy=not first) if picture else "")
-            first = False
+            if picture:
+                figures.append(figure_html(ref, picture, page_dir, lazy=not first,
+                                           sizes=SIZES_GALLERY if gallery else SIZES_BODY))
+                first = False
+            else:
+                figures.append("")
         markers = [FIGURE_MARKER.format(i) for i in members]
-        if len(members) > 1:
-            gallery = '<div class="gallery">' + "".join(figures) + "</div>"
-            text = text.replace(markers[0], gallery, 1)
+        if gallery:
+            block = '<div class="gallery">' + "".join(figures) + "</div>"
+            text = text.replace(markers[0], block, 1)
             for marker in markers[1:]:
                 text = text.replace(marker + "\n", "", 1).replace(marker, "", 1)
         else:
@@ -109,33 +304,85 @@ def attach(content, pictures: dict[int, Picture]) -> None:
     for index, ref in enumerate(images):
         if ref.featured and index in pictures:
             picture = pictures[index]
-            content.featured = {"url": picture.output_path, "width": picture.width, "height": picture.height,
-                                "caption": ref.caption, "alt": ref.alt or ref.caption}
+            width, height = picture.sizes[-1]
+            content.featured = Featured(url=picture.output_path, width=width, height=height,
+                                        caption=ref.caption, alt=ref.alt or ref.caption, picture=picture)
     content.pictures = [pictures[index] for index in sorted(pictures)]
 
 
+# ---------------------------------------------------------------------------
+# Writing the files
+
+
+def publish(pictures, repo_root: str, output_path: str, workers: int = 0) -> dict:
+    """Make the missing cache entries (in parallel), then link every file into output/.
+
+    Returns counts: ``processed`` (photos rendered now), ``cached`` (found in the
+    cache), ``linked``/``copied`` (files put into output/), ``seconds``.
+    """
+    started = time.perf_counter()
+    unique: dict[str, Picture] = {}
+    for picture in pictures:
+        unique.setdefault(picture.key, picture)
+    jobs = []
+    cache_root = os.path.join(repo_root, "cache", "images")
+    for key, picture in unique.items():
+        target = os.path.join(cache_root, key)
+        if not os.path.isdir(target):
+            jobs.append(render.Job(os.path.join(repo_root, picture.source), target, picture.sizes, dict(_config)))
+    results = render.run_jobs(jobs, workers or _config["IMAGE_WORKERS"])
+    stats = {"photos": len(unique), "processed": len(results), "cached": len(unique) - len(results),
+             "bytes_written": sum(r[2] for r in results), "linked": 0, "copied": 0}
+    done = set()
+    for picture in pictures:
+        for name, rel in picture.files():
+            if rel in done:
+                continue
+            done.add(rel)
+            source = os.path.join(cache_root, picture.key, name)
+            target = os.path.join(output_path, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            try:
+                os.link(source, target)
+                stats["linked"] += 1
+            except OSError:
+                shutil.copyfile(source, target)
+                stats["copied"] += 1
+    stats["seconds"] = round(time.perf_counter() - started, 3)
+    return stats
+
+
 class ImagesGenerator(Generator):
-    """Copies the images of published content into output/."""
+    """Writes the images of published content into output/ (never the originals)."""
 
     def generate_context(self):
         pass
 
     def generate_output(self, writer):
         root = self.settings["REPO_ROOT"]
-        done = set()
+        pictures = []
         for content in self.context.get("articles", []) + self.context.get("pages", []):
-            for picture in getattr(content, "pictures", []):
-                if picture.output_path in done:
-                    continue
-                done.add(picture.output_path)
-                target = os.path.join(self.output_path, picture.output_path)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(os.path.join(root, "content", picture.output_path), target)
+            pictures.extend(getattr(content, "pictures", []))
+        cache_root = os.path.join(root, "cache", "images")
+        stats = publish(pictures, root, self.output_path)
+        save_index(root)
+        os.makedirs(cache_root, exist_ok=True)
+        with open(os.path.join(cache_root, STATS_FILE), "w", encoding="utf-8") as f:
+            json.dump(stats, f)
+        logger.info("Ảnh: %(photos)d ảnh, %(processed)d xử lý mới, %(cached)d lấy từ bộ nhớ đệm, "
+                    "%(linked)d tệp liên kết, %(copied)d tệp chép (%(seconds)s s)", stats)
 
 
 def _generators(pelican):
     return ImagesGenerator
 
 
+def _initialized(pelican):
+    configure(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(_initialized)
     signals.get_generators.connect(_generators)

@@ -51,6 +51,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "xuất lại ảnh dạng JPEG hoặc PNG rồi tải lên thay tệp này"),
     "E206": ("có chú thích ảnh đại diện (image_caption) nhưng không có ảnh (image)",
              "thêm dòng 'image: /images/...' hoặc xóa dòng image_caption"),
+    "E207": ("tệp ảnh \"{src}\" bị hỏng hoặc chưa tải lên hết ({detail})",
+             "mở ảnh trên máy xem có hiện đầy đủ không, rồi tải lại tệp ảnh gốc lên thay tệp này"),
+    "E208": ("ảnh \"{src}\" quá nhiều điểm ảnh ({width}×{height}, khoảng {megapixels} triệu; tối đa {max_megapixels} triệu)",
+             "thu nhỏ ảnh (ví dụ chiều rộng 4000 điểm ảnh) rồi tải lên lại"),
+    "E209": ("ảnh \"{src}\" ở định dạng {format}, trang web chưa dùng được",
+             "xuất lại ảnh dạng JPEG rồi tải lên tệp .jpg: trên iPhone mở ảnh, bấm Chia sẻ > Lưu vào Tệp > Tùy chọn > chọn JPEG "
+             "(hoặc Cài đặt > Camera > Định dạng > Tương thích nhất để máy chụp JPEG từ nay)"),
     # E3xx: approval
     "E301": ("bài chưa có người duyệt (approved_by)",
              "thêm dòng 'approved_by: <họ tên lãnh đạo đơn vị>' sau khi lãnh đạo đã đọc và đồng ý đăng"),
