@@ -62,27 +62,47 @@ class _Renderer:
 
     def __init__(self):
         self.md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        # Where a link being validated was written: the first line of the block
+        # or inline text being parsed, and the position in that inline text.
         self._line = 0
+        self._src = ""
+        self._pos = 0
         self._unsafe_links: list[tuple[int, str]] = []
         default_validate = self.md.validateLink
 
         def validate_link(url: str) -> bool:
             if _UNSAFE_LINK.match(url) and not url.lower().startswith("data:image/"):
-                self._unsafe_links.append((self._line, url))
+                line = self._line + self._src.count("\n", 0, self._pos)
+                if (line, url) not in self._unsafe_links:  # an image's link is tried twice
+                    self._unsafe_links.append((line, url))
                 return False
             return default_validate(url)
 
         self.md.validateLink = validate_link
         self.md.core.ruler.at("inline", self._inline_with_lines)
+        # Link reference definitions are validated while the blocks are parsed,
+        # links, images and autolinks while their inline text is: note where.
+        self.md.block.ruler.before("reference", "remember_line", self._remember_block)
+        self.md.inline.ruler.before("link", "remember_pos", self._remember_pos)
+
+    def _remember_block(self, state, start_line: int, end_line: int, silent: bool) -> bool:
+        self._line, self._src, self._pos = start_line, "", 0
+        return False
+
+    def _remember_pos(self, state, silent: bool) -> bool:
+        self._src, self._pos = state.src, state.pos
+        return False
 
     def _inline_with_lines(self, state) -> None:
         for token in state.tokens:
             if token.type == "inline":
                 self._line = token.map[0] if token.map else 0
+                self._src, self._pos = token.content, 0
                 self.md.inline.parse(token.content, state.md, state.env, token.children)
 
     def render(self, source: str, first_line: int) -> RenderedBody:
         self._unsafe_links = []
+        self._line, self._src, self._pos = 0, "", 0
         tokens = self.md.parse(source)
         body = RenderedBody(html="")
         body.unsafe_links = [(line + first_line, url) for line, url in self._unsafe_links]
