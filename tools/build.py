@@ -24,6 +24,8 @@ class _PlainFormatter(logging.Formatter):
         message = record.getMessage()
         if record.name.startswith("problems"):
             return message
+        if record.exc_info:
+            message += "\n" + self.formatException(record.exc_info)
         return f"{record.levelname}: {message}"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -69,16 +68,24 @@ class Site:
         return f"{self.prefix}feeds/atom.xml"
 
 
-def _listings(site: Site) -> None:
-    by_category, by_tag = defaultdict(list), defaultdict(list)
+def _grouped(site: Site, folder: str, kind: str, names_of) -> list[Listing]:
+    """Lists by slug: names that differ only in marks or case ("năm", "Nam") share a page."""
+    groups: dict[str, tuple[dict, list]] = {}
     for article in site.articles:
-        by_category[article.category.name].append(article)
-        for tag in getattr(article, "tags", []):
-            by_tag[tag.name].append(article)
-    site.categories = [Listing(name, f"{site.prefix}chuyen-muc/{slugify(name)}/", arts, "category")
-                       for name, arts in sorted(by_category.items())]
-    site.tags = [Listing(name, f"{site.prefix}the/{slugify(name)}/", arts, "tag")
-                 for name, arts in sorted(by_tag.items())]
+        for name in names_of(article):
+            slug = slugify(name)
+            names, articles = groups.setdefault(slug, ({}, []))
+            names[name] = names.get(name, 0) + 1
+            if not articles or articles[-1] is not article:
+                articles.append(article)
+    listings = [Listing(max(names, key=lambda n: (names[n], n)), f"{site.prefix}{folder}/{slug}/", arts, kind)
+                for slug, (names, arts) in groups.items()]
+    return sorted(listings, key=lambda listing: listing.path)
+
+
+def _listings(site: Site) -> None:
+    site.categories = _grouped(site, "chuyen-muc", "category", lambda a: [a.category.name])
+    site.tags = _grouped(site, "the", "tag", lambda a: [t.name for t in getattr(a, "tags", [])])
     site.months = []
     for (year, month), group in groupby(site.articles, key=lambda a: (a.date.year, a.date.month)):
         site.months.append(Listing(month_name(year, month), f"{site.prefix}luu-tru/{year}/{month:02d}/",
