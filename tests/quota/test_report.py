@@ -1,0 +1,176 @@
+"""Periods, rotas, channels and the quota.json file (contract sections 6 and 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from factory import CODE_ROOT, UNITS, Province
+from helpers import commit, counted, make_province, periods, report
+from quota.periods import periods_between, semester_of
+from unit_registry import SchoolYear
+
+SCHEMA = json.loads((CODE_ROOT / "schemas" / "quota.schema.json").read_text(encoding="utf-8"))
+
+ROTA = """\
+rotas:
+  - id: truc-tin
+    every: month
+    count: 1
+    start: 2022-10
+    order: [thcs-a, th-b, van-phong]
+"""
+
+
+def test_rota_cycles_and_wraps(tmp_path):
+    p = make_province(tmp_path / "repo", rotas=ROTA)
+    p.article("th-b", "2022/b.md", date="2022-11-03 08:00")
+    commit(p, "bài của TH B", "2022-11-04T09:00:00+07:00")
+    data = report(p, "2023-01-20")
+    assert {k: v[1] for k, v in periods(data, "thcs-a", "rota:truc-tin").items()} == {
+        "2022-10": "missed", "2023-01": "open"}
+    assert {k: v[:2] for k, v in periods(data, "th-b", "rota:truc-tin").items()} == {"2022-11": (1, "met")}
+    assert {k: v[1] for k, v in periods(data, "van-phong", "rota:truc-tin").items()} == {"2022-12": "missed"}
+    assert {u["id"] for u in data["units"] if any(p["rule"].startswith("rota:") for p in u["periods"])} == {
+        "thcs-a", "th-b", "van-phong"}
+
+
+def test_channel_so_counts_only_forwarded_articles(tmp_path):
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00", title="Bài gửi Sở", send_to_so=True)
+    p.article("thcs-a", "2022/b.md", date="2022-10-04 08:00", title="Bài của trường")
+    commit(p, "hai bài", "2022-10-05T09:00:00+07:00")
+    data = report(p, "2022-10-31")
+    assert periods(data, "thcs-a", "month:1:so")["2022-10"] == (1, "met", ["content/thcs-a/2022/a.md"])
+    assert counted(data, "thcs-a", "month:1:own") == {"2022-10": 2}
+
+
+def test_semesters_and_the_summer_gap(tmp_path):
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2023/hk1.md", date="2023-01-14 20:00", title="Cuối học kỳ một")
+    commit(p, "cuối HK1", "2023-01-10T09:00:00+07:00")
+    p.article("thcs-a", "2023/he.md", date="2023-06-10 08:00", title="Hoạt động hè")
+    commit(p, "bài mùa hè", "2023-06-10T09:00:00+07:00")
+    data = report(p, "2023-07-15")
+    sem = periods(data, "thcs-a", "semester:1:own")
+    assert {k: v[:2] for k, v in sem.items()} == {"2022-2023-HK1": (1, "met"), "2022-2023-HK2": (0, "missed")}
+    assert counted(data, "thcs-a") == {"2023-01": 1, "2023-06": 1}
+    later = periods(report(p, "2023-09-05"), "thcs-a", "semester:1:own")
+    assert list(later) == ["2022-2023-HK1", "2022-2023-HK2", "2023-2024-HK1"]
+    assert later["2023-2024-HK1"][1] == "open"
+
+
+def test_semester_boundaries():
+    school_year = SchoolYear()
+    assert semester_of(dt.date(2022, 9, 4), school_year) is None
+    assert semester_of(dt.date(2022, 9, 5), school_year).label == "2022-2023-HK1"
+    assert semester_of(dt.date(2023, 1, 14), school_year).label == "2022-2023-HK1"
+    assert semester_of(dt.date(2023, 1, 15), school_year).label == "2022-2023-HK2"
+    assert semester_of(dt.date(2023, 5, 31), school_year).end == dt.date(2023, 5, 31)
+    assert semester_of(dt.date(2023, 6, 1), school_year) is None
+    weeks = periods_between("week", dt.date(2022, 12, 31), dt.date(2023, 1, 2))
+    assert [w.label for w in weeks] == ["2022-W52", "2023-W01"]
+
+
+def test_active_from_and_retired_on(tmp_path):
+    extra = {"th-b": UNITS["th-b"] + "active_from: 2022-11-10\nretired_on: 2023-01-05\nquota:\n  - every: month\n    count: 1\n"}
+    p = make_province(tmp_path / "repo", extra_units=extra)
+    data = report(p, "2023-03-01")
+    assert {k: v[1] for k, v in periods(data, "th-b", "month:1:own").items()} == {
+        "2022-11": "missed", "2022-12": "missed", "2023-01": "missed"}
+
+
+def _run_cli(root, *args):
+    env = {"PYTHONPATH": str(CODE_ROOT / "plugins"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "quota", "--root", str(root), *args],
+                          capture_output=True, text=True, env=env)
+
+
+def test_not_a_git_repository_is_refused(tmp_path):
+    Province(tmp_path / "plain")
+    result = _run_cli(tmp_path / "plain", "--as-of", "2022-10-31")
+    assert result.returncode == 2
+    assert "không phải một kho git" in result.stderr
+    assert not (tmp_path / "plain" / "output" / "quota" / "quota.json").exists()
+
+
+def test_shallow_clone_is_refused_with_the_fix(tmp_path):
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
+    commit(p, "bài", "2022-10-05T09:00:00+07:00")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{p.root}", str(tmp_path / "shallow")], check=True)
+    result = _run_cli(tmp_path / "shallow", "--as-of", "2022-10-31")
+    assert result.returncode == 2
+    assert "shallow" in result.stderr and "git fetch --unshallow" in result.stderr
+
+
+SMALL_UNITS = {
+    "so": UNITS["so"],
+    "phong-gddt-a": UNITS["phong-gddt-a"],
+    "thcs-a": UNITS["thcs-a"] + "quota:\n  - every: month\n    count: 1\n  - every: quarter\n    count: 1\n    channel: so\n",
+}
+
+
+def test_quota_json_exact_content_and_schema(tmp_path):
+    p = Province(tmp_path / "repo", units=SMALL_UNITS)
+    p.git("init", "-q", "-b", "main")
+    commit(p, "units", "2022-09-01T08:00:00+07:00")
+    p.article("thcs-a", "2022/khai-giang.md", date="2022-09-05 07:00", title="Lễ khai giảng")
+    commit(p, "khai giảng", "2022-09-20T10:00:00+07:00")
+    p.article("thcs-a", "2022/hoi-thi.md", date="2022-10-03 08:00", title="Hội thi", send_to_so=True, image=False)
+    commit(p, "hội thi", "2022-10-03T10:00:00+07:00")
+    result = _run_cli(p.root, "--as-of", "2022-10-12")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((p.root / "output" / "quota" / "quota.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA)
+    assert data == {
+        "as_of": "2022-10-12",
+        "timezone": "Asia/Ho_Chi_Minh",
+        "units": [
+            {"id": "phong-gddt-a", "name": "Phòng GD&ĐT huyện A", "kind": "phong-gddt", "parent": "so", "periods": []},
+            {"id": "so", "name": "Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm", "kind": "so", "parent": None, "periods": []},
+            {"id": "thcs-a", "name": "Trường THCS A", "kind": "truong", "parent": "phong-gddt-a", "periods": [
+                {"rule": "month:1:own", "period": "2022-09", "start": "2022-09-01", "end": "2022-09-30",
+                 "required": 1, "published": 1, "images": 1, "status": "met",
+                 "articles": ["content/thcs-a/2022/khai-giang.md"]},
+                {"rule": "month:1:own", "period": "2022-10", "start": "2022-10-01", "end": "2022-10-31",
+                 "required": 1, "published": 1, "images": 0, "status": "met",
+                 "articles": ["content/thcs-a/2022/hoi-thi.md"]},
+                {"rule": "quarter:1:so", "period": "2022-Q3", "start": "2022-07-01", "end": "2022-09-30",
+                 "required": 1, "published": 0, "images": 0, "status": "missed", "articles": []},
+                {"rule": "quarter:1:so", "period": "2022-Q4", "start": "2022-10-01", "end": "2022-12-31",
+                 "required": 1, "published": 1, "images": 0, "status": "met",
+                 "articles": ["content/thcs-a/2022/hoi-thi.md"]},
+            ]},
+        ],
+    }
+    assert (p.root / "output" / "quota" / "quota.csv").exists()
+    from openpyxl import load_workbook
+    book = load_workbook(p.root / "output" / "quota" / "quota.xlsx")
+    assert {"Tháng", "Quý", "Thi đua 2022-Q3", "Thi đua 2022-Q4"} <= set(book.sheetnames)
+    sheet = book["Thi đua 2022-Q4"]
+    assert sheet.freeze_panes == "A2"
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["thcs-a"][4:] == (1, 0, 1, 2, 0)
+
+
+def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
+    from quota.history import load_history
+    from quota.report import build_report
+
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
+    commit(p, "bài", "2022-10-05T09:00:00+07:00")
+    load_history(p.root)  # fills cache/quota/
+    p.article("thcs-a", "2022/b.md", date="2022-11-03 08:00", title="Bài tháng mười một")
+    commit(p, "bài 2", "2022-11-05T09:00:00+07:00")
+    cached = load_history(p.root)
+    fresh = load_history(p.root, use_cache=False)
+    day = dt.date(2022, 11, 30)
+    assert build_report(cached, day).data == build_report(fresh, day).data
+    assert counted(build_report(cached, day).data, "thcs-a") == {"2022-10": 1, "2022-11": 1}
