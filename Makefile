@@ -21,6 +21,9 @@ html: setup
 check: setup
 	$(PY) -m publication.check $(if $(BASE),--base $(BASE))
 
+quota: setup
+	$(PY) -m quota $(if $(AS_OF),--as-of $(AS_OF))
+
 # System tools the output checks need (Java + vnu, jing, Chromium + axe-core).
 test-tools: setup
 	bash tools/setup-test-tools.sh
