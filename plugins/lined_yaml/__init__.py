@@ -9,6 +9,8 @@ because dates are parsed by the checks with their own messages.
 
 from __future__ import annotations
 
+import bisect
+
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -57,17 +59,34 @@ def _yaml() -> YAML:
 _PARSER = _yaml()
 
 
+class _Lines:
+    """Line numbers of marks, counting only "\n" as the files' readers do.
+
+    YAML also breaks lines at "\r", U+0085, U+2028 and U+2029 (libyaml, the
+    C parser, counts them in ``mark.line``), so a mark's line is taken from
+    its character index instead.
+    """
+
+    def __init__(self, text: str, first_line: int):
+        self.first_line = first_line
+        self.breaks = [i for i, c in enumerate(text) if c == "\n"]
+
+    def __call__(self, mark) -> int:
+        return bisect.bisect_left(self.breaks, mark.index) + self.first_line
+
+
 def parse(text: str, first_line: int = 1):
     """Parse ``text``; lines are numbered from ``first_line``.
 
     Returns plain values (LinedDict / LinedList / str / int / float / bool /
     None).  Raises :class:`YamlError` with the line of a syntax error.
     """
+    line_of = _Lines(text, first_line)
     try:
         node = _PARSER.compose(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = (mark.line if mark is not None else 0) + first_line
+        line = line_of(mark) if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise YamlError(line, problem) from None
     except (ValueError, TypeError, RecursionError) as exc:  # odd bytes in ruamel
@@ -75,37 +94,37 @@ def parse(text: str, first_line: int = 1):
     if node is None:
         return None
     budget = [_MAX_NODES]
-    return _convert(node, first_line, budget)
+    return _convert(node, line_of, budget)
 
 
-def _convert(node, offset: int, budget: list[int]):
+def _convert(node, line_of: _Lines, budget: list[int]):
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlError(node.start_mark.line + offset, "tài liệu quá lớn hoặc lồng nhau quá sâu")
+        raise YamlError(line_of(node.start_mark), "tài liệu quá lớn hoặc lồng nhau quá sâu")
     if isinstance(node, MappingNode):
         result = LinedDict()
-        result.line = node.start_mark.line + offset
+        result.line = line_of(node.start_mark)
         for key_node, value_node in node.value:
-            key = _convert(key_node, offset, budget)
-            line = key_node.start_mark.line + offset
+            key = _convert(key_node, line_of, budget)
+            line = line_of(key_node.start_mark)
             if isinstance(key, (dict, list)):
                 raise YamlError(line, "khóa phải là một chữ, không phải danh sách")
             if key in result.lines:
                 result.duplicates.append((key, line, result.lines[key]))
                 continue
-            result[key] = _convert(value_node, offset, budget)
+            result[key] = _convert(value_node, line_of, budget)
             result.lines[key] = line
         return result
     if isinstance(node, SequenceNode):
         result = LinedList()
-        result.line = node.start_mark.line + offset
+        result.line = line_of(node.start_mark)
         for item in node.value:
-            result.append(_convert(item, offset, budget))
-            result.lines.append(item.start_mark.line + offset)
+            result.append(_convert(item, line_of, budget))
+            result.lines.append(line_of(item.start_mark))
         return result
     if isinstance(node, ScalarNode):
         return _scalar(node)
-    raise YamlError(node.start_mark.line + offset, "giá trị không đọc được")
+    raise YamlError(line_of(node.start_mark), "giá trị không đọc được")
 
 
 def _scalar(node: ScalarNode):
