@@ -16,6 +16,8 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 _MAX_NODES = 20_000  # an alias bomb must not hang the build
+_MAX_DEPTH = 50      # nor may deep nesting or an alias inside itself ("&a [*a]") crash it
+_TOO_BIG = "tài liệu quá lớn hoặc lồng nhau quá sâu"
 
 
 class YamlError(Exception):
@@ -89,37 +91,39 @@ def parse(text: str, first_line: int = 1):
         line = line_of(mark) if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise YamlError(line, problem) from None
-    except (ValueError, TypeError, RecursionError) as exc:  # odd bytes in ruamel
+    except RecursionError:
+        raise YamlError(first_line, _TOO_BIG) from None
+    except (ValueError, TypeError) as exc:  # odd bytes in ruamel
         raise YamlError(first_line, str(exc)) from None
     if node is None:
         return None
     budget = [_MAX_NODES]
-    return _convert(node, line_of, budget)
+    return _convert(node, line_of, budget, 0)
 
 
-def _convert(node, line_of: _Lines, budget: list[int]):
+def _convert(node, line_of: _Lines, budget: list[int], depth: int):
     budget[0] -= 1
-    if budget[0] < 0:
-        raise YamlError(line_of(node.start_mark), "tài liệu quá lớn hoặc lồng nhau quá sâu")
+    if budget[0] < 0 or depth > _MAX_DEPTH:
+        raise YamlError(line_of(node.start_mark), _TOO_BIG)
     if isinstance(node, MappingNode):
         result = LinedDict()
         result.line = line_of(node.start_mark)
         for key_node, value_node in node.value:
-            key = _convert(key_node, line_of, budget)
+            key = _convert(key_node, line_of, budget, depth + 1)
             line = line_of(key_node.start_mark)
             if isinstance(key, (dict, list)):
                 raise YamlError(line, "khóa phải là một chữ, không phải danh sách")
             if key in result.lines:
                 result.duplicates.append((key, line, result.lines[key]))
                 continue
-            result[key] = _convert(value_node, line_of, budget)
+            result[key] = _convert(value_node, line_of, budget, depth + 1)
             result.lines[key] = line
         return result
     if isinstance(node, SequenceNode):
         result = LinedList()
         result.line = line_of(node.start_mark)
         for item in node.value:
-            result.append(_convert(item, line_of, budget))
+            result.append(_convert(item, line_of, budget, depth + 1))
             result.lines.append(line_of(item.start_mark))
         return result
     if isinstance(node, ScalarNode):
