@@ -256,8 +256,8 @@ def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, feat
                    featured=featured, group=group)
     if source.unit is None:
         return ref
-    parts = urlsplit(src)
-    if parts.scheme or src.startswith("//"):
+    parts = _split_url(src)
+    if parts is None or parts.scheme or src.startswith("//"):
         source.problems.append(Problem(source.path, line, "E502", {"src": src, "unit": source.unit}))
         return ref
     unit_root = f"content/{source.unit}"
@@ -273,9 +273,18 @@ def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, feat
     return ref
 
 
+def _split_url(src: str):
+    """urlsplit, or None for a URL it refuses ("http://[x": a malformed host, never a local file)."""
+    try:
+        return urlsplit(src)
+    except ValueError:
+        return None
+
+
 def _check_caption(source: Source, ref: ImageRef, line: int, hint: str) -> None:
     caption = ref.caption
-    name = posixpath.basename(urlsplit(ref.src).path)
+    parts = _split_url(ref.src)
+    name = posixpath.basename(parts.path if parts is not None else ref.src)
     stem = posixpath.splitext(name)[0]
     if not caption:
         source.problems.append(Problem(source.path, line, "E201", {"src": ref.src, "hint": hint}))
