@@ -425,6 +425,7 @@ def _rotas(data: LinedDict, raw_units, rel: str, problems: list[Problem]) -> tup
         _unknown_keys(item, ROTA_KEYS, rel, problems)
         rota_id = item.get("id")
         every = item.get("every")
+        every = every if isinstance(every, str) else repr(every)  # a list or a mapping is no period
         ok = isinstance(rota_id, str) and bool(rota_id)
         if not ok:
             problems.append(Problem(rel, item.line_of("id"), "E410", {"key": "id", "detail": "lịch trực cần một mã", "hint": "thêm dòng 'id: ...'"}))
@@ -446,7 +447,7 @@ def _rotas(data: LinedDict, raw_units, rel: str, problems: list[Problem]) -> tup
             ok = False
         else:
             for position, member in enumerate(order):
-                if member not in raw_units:
+                if not isinstance(member, str) or member not in raw_units:
                     problems.append(Problem(rel, order.line_of(position), "E415", {"rota": rota_id, "value": member}))
                     ok = False
         if ok and count is not None:
