@@ -76,7 +76,8 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     is_page = len(parts) == 4 and parts[2] == "pages"
     source = Source(path=path, unit=unit, is_page=is_page)
     if unit is None:
-        source.problems.append(Problem(path, 1, "E108", {"unit": path}))
+        source.problems.append(Problem(path, 1, "E108", {
+            "unit": posixpath.dirname(path) or ".", "detail": "không phải thư mục của một đơn vị"}))
     data, body, body_line = _split(source, text)
     if data is not None:
         _front_matter(source, data, zone)

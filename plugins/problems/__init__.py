@@ -32,8 +32,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "{hint}"),
     "E107": ("đường dẫn (slug) \"{value}\" không hợp lệ",
              "chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ: hoi-thi-gvdg-2024"),
-    "E108": ("thư mục \"{unit}\" không phải mã của đơn vị nào trong units/",
-             "đặt bài vào thư mục content/<mã-đơn-vị>/ của đơn vị mình, hoặc nhờ Văn phòng Sở thêm đơn vị vào units/"),
+    "E108": ("thư mục \"{unit}\" {detail}",
+             "đặt bài vào thư mục content/<mã-đơn-vị>/ của đơn vị mình; nếu đã đúng thư mục, "
+             "nhờ Văn phòng Sở thêm hoặc sửa tệp units/<mã-đơn-vị>.yml"),
     "E109": ("khóa \"{key}\" xuất hiện hai lần (lần đầu ở dòng {first})",
              "giữ một dòng và xóa dòng còn lại"),
     "E110": ("bài viết để trống, chưa có nội dung",

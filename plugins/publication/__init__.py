@@ -51,7 +51,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
     pictures = {}
     unit = registry.units.get(source.unit) if source.unit else None
     if source.unit and unit is None:
-        detail = ("có lỗi trong units/%s.yml (xem các lỗi E4xx)" % source.unit
+        detail = ("là của một đơn vị mà tệp units/%s.yml đang có lỗi (xem các lỗi E4xx)" % source.unit
                   if source.unit in registry.invalid else "không phải mã của đơn vị nào trong units/")
         problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
     if unit is not None and not source.is_page:
