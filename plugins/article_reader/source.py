@@ -81,9 +81,9 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     data, body, body_line = _split(source, text)
     if data is not None:
         _front_matter(source, data, zone)
-    rendered = RENDERER.render(body, body_line)
+    rendered = RENDERER.render(body or "", body_line)
     source.html = rendered.html
-    if not body.strip() and not is_page:
+    if body is not None and not body.strip() and not is_page:
         source.problems.append(Problem(path, body_line, "E110"))
     _body_images(source, rendered)
     for line, detail in rendered.unsafe_html:
@@ -105,7 +105,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
 
 
 def _split(source: Source, text: str):
-    """(front matter data or None, body text, line of the body's first line)."""
+    """(front matter data or None, body text or None when unknown, line of the body's first line)."""
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -132,7 +132,7 @@ def _split(source: Source, text: str):
             return data, body, index + 2
     source.problems.append(Problem(source.path, 1, "E100", {"detail": "thiếu dòng '---' đóng phần thông tin đầu bài"}))
     _minimal(source)
-    return None, "", len(lines) + 1
+    return None, None, len(lines)  # no body known: the whole file is unread front matter
 
 
 def _minimal(source: Source) -> None:
