@@ -218,10 +218,13 @@ def _examine(absolute: str) -> dict:
             digest.update(block)
     facts: dict = {"sha256": digest.hexdigest()}
     limit = _config["IMAGE_MAX_PIXELS"]
+    pillow_limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = None  # the size is read, and checked below, before any decoding
             with Image.open(absolute) as image:
+                Image.MAX_IMAGE_PIXELS = pillow_limit
                 width, height = image.size
                 kind = image.format or "?"
                 if width * height > limit:
@@ -238,12 +241,16 @@ def _examine(absolute: str) -> dict:
                                                  "megapixels": f"{pixels / 1e6:.0f}",
                                                  "max_megapixels": f"{limit / 1e6:.0f}"}}
     except UnidentifiedImageError:
+        if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS and render.HEIF:
+            return facts | {"code": "E207", "args": {"detail": "tệp HEIC/HEIF không giải mã được"}}
         if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
             kind = "AVIF" if head[8:12] == b"avif" else "HEIC"
             return facts | {"code": "E209", "args": {"format": kind}}
         return facts | {"code": "E205", "args": {"detail": "không nhận ra định dạng ảnh"}}
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return facts | {"code": "E207", "args": {"detail": f"{exc.__class__.__name__}: {exc}"[:120]}}
+    finally:
+        Image.MAX_IMAGE_PIXELS = pillow_limit
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     facts["size"] = [width, height]
