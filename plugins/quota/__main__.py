@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 from .history import GitError, load_history
@@ -23,6 +24,7 @@ def main(argv=None) -> int:
     parser.add_argument("--as-of", help="tính đến hết ngày này (YYYY-MM-DD); mặc định: hôm nay theo giờ của tỉnh")
     parser.add_argument("--root", default=".", help="thư mục gốc của kho nội dung")
     parser.add_argument("--output", help="thư mục đầu ra (mặc định: <root>/output); các tệp nằm trong <output>/quota/")
+    parser.add_argument("--timings", action="store_true", help="in thời gian từng bước (ra stderr)")
     parser.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm cache/quota/")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
@@ -33,11 +35,20 @@ def main(argv=None) -> int:
         except ValueError:
             print(f"Ngày \"{args.as_of}\" không đúng dạng năm-tháng-ngày, ví dụ AS_OF=2023-01-20.", file=sys.stderr)
             return 2
+    clock = [time.perf_counter()]
+
+    def lap(name):
+        now = time.perf_counter()
+        if args.timings:
+            print(f"[thời gian] {name}: {now - clock[0]:.2f} s", file=sys.stderr)
+        clock[0] = now
+
     try:
         history = load_history(root, use_cache=not args.no_cache)
     except GitError as exc:
         print(f"Không tính được định mức: {exc}", file=sys.stderr)
         return 2
+    lap("lịch sử git")
     import unit_registry
 
     fallback = unit_registry.load(root)
@@ -45,7 +56,9 @@ def main(argv=None) -> int:
     if as_of is None:
         as_of = dt.datetime.now(zone).date()
     report = build_report(history, as_of, fallback)
+    lap("tính định mức")
     folder = write_files(report, Path(args.output or root / "output") / "quota")
+    lap("ghi quota.json/csv/xlsx")
     print(terminal_table(report))
     print(f"Đã ghi {folder / 'quota.json'}, quota.csv, quota.xlsx")
     return 0
