@@ -20,7 +20,7 @@ DEFAULT_LANG = "vi"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 PLUGIN_PATHS = [os.path.join(CODE_ROOT, "plugins")]
-PLUGINS = ["unit_registry", "article_reader", "publication", "image_assets", "unit_sites"]
+PLUGINS = ["unit_registry", "article_reader", "publication", "image_assets", "unit_sites", "quota"]
 
 # Which unit a file belongs to comes from its folder, never from its front matter.
 PATH_METADATA = r"(?P<unit>[^/]+)/.*"
