@@ -54,7 +54,8 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
         detail = ("là của một đơn vị mà tệp units/%s.yml đang có lỗi (xem các lỗi E4xx)" % source.unit
                   if source.unit in registry.invalid else "không phải mã của đơn vị nào trong units/")
         problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
-    if unit is not None and not source.is_page:
+    front_matter_read = not any(p.code == "E100" for p in source.problems)
+    if unit is not None and not source.is_page and front_matter_read:
         problems.extend(approval_problems(source, unit))
     for index, ref in enumerate(source.images):
         if ref.path is None:
