@@ -115,7 +115,7 @@ def git(root, *args, input_bytes=None) -> bytes:
 def check_repository(root) -> str:
     """HEAD's sha; GitError with a Vietnamese explanation when the history cannot be trusted."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree",
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel",
                                "--is-shallow-repository"], capture_output=True, text=True)
     except OSError:
         raise GitError("không tìm thấy chương trình git: cài git rồi chạy lại") from None
@@ -123,7 +123,12 @@ def check_repository(root) -> str:
         raise GitError(
             f"{root} không phải một kho git: số bài trong định mức được tính từ lịch sử commit. "
             "Hãy chạy lệnh trong bản sao (git clone) của kho nội dung, không phải trong bản tải về dạng .zip.")
-    lines = proc.stdout.split()
+    lines = proc.stdout.splitlines()
+    if not lines or Path(lines[0]).resolve() != Path(root).resolve():
+        raise GitError(
+            f"{root} không phải thư mục gốc của một kho git (thư mục gốc là {lines[0] if lines else '?'}): "
+            "số bài trong định mức được tính từ lịch sử commit của chính kho nội dung. "
+            "Hãy chạy lệnh ở thư mục gốc của bản sao (git clone) kho nội dung.")
     if len(lines) > 1 and lines[1] == "true":
         raise GitError(
             "kho git này là bản sao nông (shallow clone), thiếu lịch sử commit nên không tính được định mức. "
