@@ -32,13 +32,13 @@ try:  # HEIC/HEIF from iPhones (pinned in requirements.txt); without it HEIC is 
 except ImportError:  # pragma: no cover - depends on the environment
     HEIF = False
 
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 DEFAULTS = {
     "IMAGE_WIDTHS": (480, 960, 1600),   # written widths, never wider than the original
     "IMAGE_JPEG_QUALITY": 80,
     "IMAGE_WEBP_QUALITY": 78,
-    "IMAGE_WEBP_METHOD": 4,             # 0 fastest .. 6 smallest
+    "IMAGE_WEBP_METHOD": 2,             # 0 fastest .. 6 smallest (4: ~1.5× slower, ~5 % smaller)
     "IMAGE_MAX_PIXELS": 80_000_000,     # more pixels than this: E208 (decompression bomb)
     "IMAGE_MIN_WIDTH": 400,             # narrower originals: W604
     "IMAGE_WORKERS": 0,                 # 0: one process per core
@@ -62,10 +62,12 @@ def cache_key(source_sha256: str, config: dict) -> str:
 def plan(width: int, height: int, widths) -> tuple[tuple[int, int], ...]:
     """The (width, height) written for an upright original of width×height, smallest first.
 
-    Every configured width well below the original, then the original's width
-    capped at the largest configured one: never an upscaled file.
+    Every configured width well below the largest, then the largest: the
+    original's width capped so that neither side exceeds the largest configured
+    width.  Never an upscaled file.
     """
-    largest = min(width, max(widths))
+    # the largest is at most max(widths) on its long side too: a portrait photo is not 1600×2133
+    largest = max(1, min(width, max(widths), max(widths) * width // height))
     sizes = [w for w in sorted(set(widths)) if w < largest * 0.9]
     sizes.append(largest)
     return tuple((w, max(1, round(w * height / width))) for w in sizes)
