@@ -20,7 +20,7 @@ DEFAULT_LANG = "vi"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 PLUGIN_PATHS = [os.path.join(CODE_ROOT, "plugins")]
-PLUGINS = ["unit_registry", "article_reader", "publication", "image_assets", "unit_sites", "quota"]
+PLUGINS = ["output_sync", "unit_registry", "article_reader", "publication", "image_assets", "unit_sites", "quota"]
 
 # Which unit a file belongs to comes from its folder, never from its front matter.
 PATH_METADATA = r"(?P<unit>[^/]+)/.*"
@@ -32,9 +32,11 @@ STATIC_PATHS = []
 IGNORE_FILES = [".*", "_*", "*.tmp"]
 READERS = {"html": None, "htm": None, "rst": None}
 
-ARTICLE_URL = ARTICLE_SAVE_AS = "{site}bai-viet/{slug}.html"
-PAGE_URL = PAGE_SAVE_AS = "{site}trang/{slug}.html"
-# The unit_sites plugin writes every list and feed per unit; Pelican's global ones are off.
+ARTICLE_URL = "{site}bai-viet/{slug}.html"
+PAGE_URL = "{site}trang/{slug}.html"
+# Pelican's generators only read: the unit_sites plugin writes every page
+# (articles included, at their URL) through output_sync, per unit.
+ARTICLE_SAVE_AS = PAGE_SAVE_AS = ""
 DIRECT_TEMPLATES = []
 for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
               "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_PAGE", "INDEX"):

@@ -73,3 +73,38 @@ def test_sites_portal_and_directory(province):
               for h in directory.iterfind(".//main//h2")}
     assert groups["Phòng GD&ĐT huyện A"] == ["Trường THCS A", "Trường Tiểu học B"]
     assert "Phòng GD&ĐT huyện A" in groups["Trực thuộc Sở"]
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_one_article_change_rewrites_only_what_shows_it_and_matches_a_clean_build(province, tmp_path):
+    province.article("thcs-a", "2024/a.md", title="Bài A của trường", tags=["thể thao"])
+    province.article("thcs-a", "2024/b.md", title="Bài B của trường", date="2024-10-01", tags=["văn nghệ"])
+    province.article("th-b", "2024/c.md", title="Bài C của trường khác")
+    out = province.build()
+    before = _snapshot(out)
+    province.article("thcs-a", "2024/b.md", title="Bài B của trường", date="2024-10-01", tags=["văn nghệ"],
+                     body="Nội dung đã sửa lại cho đúng.\n", image=False)
+    province.build()
+    after = _snapshot(out)
+    changed = {path for path in after if path not in before or after[path] != before[path]}
+    assert "thcs-a/bai-viet/bai-b-cua-truong.html" in changed
+    assert "thcs-a/feeds/atom.xml" in changed
+    assert not any(path.startswith("th-b/") for path in changed)  # another unit: untouched
+    assert "thcs-a/bai-viet/bai-a-cua-truong.html" not in changed
+    assert "thcs-a/the/the-thao/index.html" not in changed
+    clean = province.build(output=tmp_path / "clean")
+    assert {p: data for p, (data, _) in after.items()} == {p: data for p, (data, _) in _snapshot(clean).items()}
+
+
+def test_a_removed_article_disappears_from_output(province):
+    province.article("thcs-a", "2024/a.md", title="Bài sẽ bị xóa")
+    out = province.build()
+    assert (out / "thcs-a/bai-viet/bai-se-bi-xoa.html").exists()
+    (province.root / "content/thcs-a/2024/a.md").unlink()
+    province.build()
+    assert not (out / "thcs-a/bai-viet/bai-se-bi-xoa.html").exists()
+    assert not (out / "thcs-a/bai-viet").exists()

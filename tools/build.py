@@ -49,23 +49,21 @@ def main(argv=None) -> int:
     output = Path(args.output or Path(args.root or ROOT) / "output").resolve()
     staging = output.with_name(output.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
-    settings = read_settings(args.settings, override={"OUTPUT_PATH": str(staging)})
+    settings = read_settings(args.settings, override={"OUTPUT_PATH": str(staging),
+                                                      "FINAL_OUTPUT_PATH": str(output)})
     try:
-        Pelican(settings).run()
-        import article_reader
-
-        print(f"Đã đọc {article_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa; "
-              f"các tệp khác lấy từ bộ nhớ đệm {os.path.relpath(settings['CACHE_PATH'])}.")
+        Pelican(settings).run()  # output_sync commits into output/ when the run has finished
     except Exception:
         logging.getLogger("build").exception("Xây dựng trang thất bại; thư mục %s giữ nguyên như cũ.", output)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
-    previous = output.with_name(output.name + ".old")
-    shutil.rmtree(previous, ignore_errors=True)
-    if output.exists():
-        os.rename(output, previous)
-    os.rename(staging, output)
-    shutil.rmtree(previous, ignore_errors=True)
+    import article_reader
+    import output_sync
+
+    stats = output_sync.LAST_COMMIT
+    print(f"Đã đọc {article_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
+          f"dựng lại {stats.get('rendered', 0)} trang, ghi {stats.get('moved', 0)} tệp, "
+          f"xóa {stats.get('removed', 0)} tệp cũ; {stats.get('files', 0)} tệp trong {output}.")
     return 0
 
 

@@ -280,7 +280,7 @@ def attach(content, pictures: dict[int, Picture]) -> None:
         if index not in pictures and found is not None and ref.path == found.source:
             pictures[index] = found
     body = [index for index, ref in enumerate(images) if not ref.featured]
-    page_dir = posixpath.dirname(content.save_as)
+    page_dir = posixpath.dirname(content.url)  # pages are written at their URL (unit_sites)
     text = content.source.html  # the reader's HTML, never the result of an earlier build
     groups: dict[int, list[int]] = {}
     for marker, index in enumerate(body):

@@ -1,16 +1,15 @@
 """One site per unit, and the Sở portal, from articles read and rendered once.
 
-Pelican's ArticlesGenerator reads every article and writes its page (at
-``<site>bai-viet/<slug>.html``); this generator groups the published
-articles by site and writes each site's home, category, tag and monthly
-pages, its feed, and the portal's aggregated lists, feeds and directory.
+Pelican's ArticlesGenerator and PagesGenerator read every file (once, with
+their content cache); this generator groups the published articles by site
+and writes every page: articles at ``<site>bai-viet/<slug>.html``, each
+site's home, category, tag and monthly lists, static pages, feed, and the
+portal's aggregated lists, feeds and directory (see pages.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import dataclass, field
 from itertools import groupby
 
 from pelican import signals
@@ -20,52 +19,10 @@ from article_reader import slugify
 from dates import long_date, month_name, short_date
 from publication import build_now
 
-from .atom import feed_bytes
+import output_sync
 
-HOME_LATEST = 12
-
-
-@dataclass
-class Listing:
-    """One list of articles with its own page(s)."""
-
-    title: str
-    path: str                 # folder under output/, '' for the root
-    articles: list
-    kind: str = "list"        # list | category | tag | month
-
-    @property
-    def url(self) -> str:
-        return self.path
-
-
-@dataclass
-class Site:
-    """A unit's site (or the Sở portal, id 'so') and what it lists."""
-
-    unit: object
-    parent: object | None
-    articles: list = field(default_factory=list)
-    pages: list = field(default_factory=list)
-    categories: list = field(default_factory=list)   # Listing
-    tags: list = field(default_factory=list)
-    months: list = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return self.unit.id
-
-    @property
-    def prefix(self) -> str:
-        return self.unit.path_prefix
-
-    @property
-    def is_portal(self) -> bool:
-        return self.unit.id == "so"
-
-    @property
-    def feed_path(self) -> str:
-        return f"{self.prefix}feeds/atom.xml"
+from .model import Listing, Site
+from .pages import PageSet, render_all
 
 
 def _grouped(site: Site, folder: str, kind: str, names_of) -> list[Listing]:
@@ -98,6 +55,8 @@ class SitesGenerator(Generator):
         today = build_now(self.settings).date()
         units = registry.units
         articles = self.context.get("articles", [])
+        # newest first; ties by path, so that every build lists them in one order
+        articles.sort(key=lambda a: (-a.date.timestamp(), a.source.path))
         sites: dict[str, Site] = {}
         for unit in units.values():
             if unit.has_own_site or unit.id == "so":
@@ -132,6 +91,7 @@ class SitesGenerator(Generator):
         self.context["PROVINCE"] = registry.province
         self.context["UNITS"] = units
         self.context["BUILD_DATE"] = today
+        self.context.setdefault("SITE_STATE", {})  # other plugins' per-site state, part of each page's fingerprint
         self.directory = self._directory(registry, today)
 
     def _directory(self, registry, today: dt.date):
@@ -148,55 +108,17 @@ class SitesGenerator(Generator):
 
     # -- output -------------------------------------------------------------
 
-    def _write(self, writer, name, template, url, **kwargs):
-        writer.write_file(name, self.get_template(template), self.context, relative_urls=True,
-                          template_name=template, url=url, **kwargs)
-
-    def _write_listing(self, writer, site, listing: Listing, heading_kind: str):
-        self._write(writer, f"{listing.path}index.html", "list", listing.path,
-                    paginated={"articles": listing.articles}, site=site, listing=listing,
-                    heading_kind=heading_kind, articles=listing.articles, page_name=f"{listing.path}index")
-
     def generate_output(self, writer):
-        domain = self.settings["FEED_DOMAIN"]
-        units = self.settings["UNIT_REGISTRY"].units
-        now = build_now(self.settings)
-        for site in self.sites.values():
-            home = Listing(site.unit.name, site.prefix, site.articles)
-            self._write(writer, f"{site.prefix}index.html", "index", site.prefix,
-                        paginated={"articles": site.articles}, site=site, listing=home,
-                        articles=site.articles, unit_news=self.unit_news[:8] if site.is_portal else [],
-                        page_name=f"{site.prefix}index")
-            for listing in site.categories:
-                self._write_listing(writer, site, listing, "Chuyên mục")
-            for listing in site.tags:
-                self._write_listing(writer, site, listing, "Từ khóa")
-            for listing in site.months:
-                self._write_listing(writer, site, listing, "Lưu trữ")
-            self._write(writer, f"{site.prefix}luu-tru/index.html", "archives", f"{site.prefix}luu-tru/", site=site)
-            self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, domain, units, now, True)
-        portal = self.sites.get("so")
-        if portal is None:
-            return
-        for office_id, articles in self.offices.items():
-            office = Listing(units[office_id].name, f"{office_id}/", articles)
-            self._write_listing(writer, portal, office, "Đơn vị")
-            self._feed(f"{office_id}/feeds/atom.xml", units[office_id].name, f"{office_id}/",
-                       articles, domain, units, now, True)
-        news = Listing("Tin từ các đơn vị", "tin-don-vi/", self.unit_news)
-        self._write_listing(writer, portal, news, "")
-        self._write(writer, "don-vi/index.html", "directory", "don-vi/", site=portal,
-                    groups=self.directory, today=now.date())
-        self._feed("feeds/all.atom.xml", f"{portal.unit.name} — tin của mọi đơn vị", "",
-                   self.context.get("articles", []), domain, units, now, False)
+        """Every page and feed of every site, through output_sync.
 
-    def _feed(self, path, title, home, articles, domain, units, now, with_content):
-        data = feed_bytes(title=title, feed_path=path, home_path=home, domain=domain, entries=articles,
-                          units=units, updated=now, with_content=with_content)
-        target = os.path.join(self.output_path, path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        Pelican's own generators write nothing (their *_SAVE_AS are empty):
+        each page here has a fingerprint of everything it shows, and a page
+        whose fingerprint is the last build's is neither rendered nor written.
+        """
+        pages = PageSet(self)
+        sink = output_sync.sink()
+        todo = [job for job in pages.jobs() if not sink.unchanged(job.path, job.fingerprint)]
+        render_all(self, todo, sink)
 
 
 _KIND_ORDER = {"phong-thuoc-so": 0, "phong-gddt": 1, "xa": 2, "don-vi-truc-thuoc": 3, "trung-tam": 4, "truong": 5}

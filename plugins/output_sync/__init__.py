@@ -1,0 +1,197 @@
+"""Incremental, all-or-nothing output.
+
+Generators write into a staging folder (Pelican's OUTPUT_PATH during a build)
+only the files whose bytes changed, known from a manifest of the last build;
+a page whose inputs did not change (same fingerprint) is not even rendered.
+When the whole build has finished, :func:`commit` moves the staged files into
+the real ``output/`` and removes the files the build no longer makes; every
+other file keeps its bytes and its modification time, so a deploy by rsync
+moves only what changed.  A build that fails never reaches commit and leaves
+``output/`` as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+MANIFEST_VERSION = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Sink:
+    """Where pages go: ``put`` (rendered bytes) or ``keep`` (unchanged inputs)."""
+
+    def __init__(self, staging: str, final: str, manifest_path: str):
+        self.staging = staging
+        self.final = final
+        self.manifest_path = manifest_path
+        self.previous: dict[str, list[str]] = {}
+        if os.path.isdir(final):
+            try:
+                with open(manifest_path, encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if data.get("version") == MANIFEST_VERSION and data.get("output") == os.path.abspath(final):
+                    self.previous = data["files"]
+            except (OSError, ValueError, KeyError):
+                self.previous = {}
+        self.current: dict[str, list[str]] = {}
+        self.written = 0
+        self.rendered = 0
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """True (and the file is kept) when the page's inputs are those of the last build."""
+        old = self.previous.get(path)
+        if old is None or old[1] != fingerprint or not os.path.exists(os.path.join(self.final, path)):
+            return False
+        self.current[path] = old
+        return True
+
+    def put(self, path: str, data: bytes, fingerprint: str = "") -> None:
+        if path in self.current:
+            raise FileExistsError(f"two pages write {path}")
+        self.rendered += 1
+        record = [digest(data), fingerprint]
+        self.current[path] = record
+        old = self.previous.get(path)
+        if old is not None and old[0] == record[0] and os.path.exists(os.path.join(self.final, path)):
+            return
+        target = os.path.join(self.staging, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        self.written += 1
+
+    def merge(self, records: dict[str, list[str]], written: int, rendered: int) -> None:
+        """Take the records of pages rendered by a worker process."""
+        for path in records:
+            if path in self.current:
+                raise FileExistsError(f"two pages write {path}")
+        self.current.update(records)
+        self.written += written
+        self.rendered += rendered
+
+
+_SINK: Sink | None = None
+
+
+def start(staging: str, final: str, manifest_path: str) -> Sink:
+    global _SINK
+    _SINK = Sink(staging, final, manifest_path)
+    return _SINK
+
+
+def sink() -> Sink:
+    if _SINK is None:
+        raise RuntimeError("output_sync.start() was not called")
+    return _SINK
+
+
+def commit() -> dict[str, int]:
+    """Move staged files into place, drop stale ones, save the manifest."""
+    current = sink()
+    staging, final = Path(current.staging), Path(current.final)
+    if staging == final:  # plain `pelican` run: files were written in place
+        _record_direct_writes(current, staging)
+        removed = _remove_stale(current, final)
+        _save_manifest(current)
+        return {"files": len(current.current), "rendered": current.rendered, "moved": 0, "removed": removed}
+    if not current.previous:  # first build (or unknown output/): replace it whole
+        staging.mkdir(parents=True, exist_ok=True)
+        _record_direct_writes(current, staging)
+        old = final.with_name(final.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            os.rename(final, old)
+        os.rename(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+        _save_manifest(current)
+        return {"files": len(current.current), "rendered": current.rendered,
+                "moved": len(current.current), "removed": 0}
+    final.mkdir(parents=True, exist_ok=True)
+    moved = 0
+    for root, _, files in os.walk(staging):
+        for name in files:
+            source = Path(root) / name
+            relative = source.relative_to(staging).as_posix()
+            target = final / relative
+            record = current.current.get(relative)
+            if record is None:  # written directly by another generator: compare bytes now
+                record = [digest(source.read_bytes()), ""]
+                current.current[relative] = record
+                old = current.previous.get(relative)
+                if old is not None and old[0] == record[0] and target.exists():
+                    continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            moved += 1
+    removed = _remove_stale(current, final)
+    _save_manifest(current)
+    shutil.rmtree(staging, ignore_errors=True)
+    return {"files": len(current.current), "rendered": current.rendered, "moved": moved, "removed": removed}
+
+
+def _record_direct_writes(current: Sink, folder: Path) -> None:
+    """Files other generators wrote themselves (theme CSS, images) join the manifest."""
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = Path(root) / name
+            relative = path.relative_to(folder).as_posix()
+            if relative not in current.current:
+                current.current[relative] = [digest(path.read_bytes()), ""]
+
+
+def _remove_stale(current: Sink, final: Path) -> int:
+    removed = 0
+    for relative in set(current.previous) - set(current.current):
+        path = final / relative
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        for parent in path.parents:  # drop folders the build no longer fills
+            if parent == final:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+    return removed
+
+
+def _save_manifest(current: Sink) -> None:
+    os.makedirs(os.path.dirname(current.manifest_path), exist_ok=True)
+    data = {"version": MANIFEST_VERSION, "output": os.path.abspath(current.final), "files": current.current}
+    with open(current.manifest_path + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(current.manifest_path + ".tmp", current.manifest_path)
+
+
+LAST_COMMIT: dict[str, int] = {}
+
+
+def _start(pelican) -> None:
+    settings = pelican.settings
+    final = os.path.abspath(settings.get("FINAL_OUTPUT_PATH") or settings["OUTPUT_PATH"])
+    key = hashlib.blake2b(final.encode(), digest_size=8).hexdigest()
+    manifest = os.path.join(os.path.dirname(settings["CACHE_PATH"]), f"output-manifest-{key}.json")
+    start(os.path.abspath(settings["OUTPUT_PATH"]), final, manifest)
+
+
+def _commit(pelican) -> None:
+    LAST_COMMIT.clear()
+    LAST_COMMIT.update(commit())
+
+
+def register():
+    from pelican import signals
+
+    signals.initialized.connect(_start)
+    signals.finalized.connect(_commit)

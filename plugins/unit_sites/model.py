@@ -1,0 +1,48 @@
+"""What a site is made of: the unit, its parent, its articles and their lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Listing:
+    """One list of articles with its own page(s)."""
+
+    title: str
+    path: str                 # folder under output/, '' for the root
+    articles: list
+    kind: str = "list"        # list | category | tag | month
+
+    @property
+    def url(self) -> str:
+        return self.path
+
+
+@dataclass
+class Site:
+    """A unit's site (or the Sở portal, id 'so') and what it lists."""
+
+    unit: object
+    parent: object | None
+    articles: list = field(default_factory=list)
+    pages: list = field(default_factory=list)
+    categories: list = field(default_factory=list)   # Listing
+    tags: list = field(default_factory=list)
+    months: list = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.unit.id
+
+    @property
+    def prefix(self) -> str:
+        return self.unit.path_prefix
+
+    @property
+    def is_portal(self) -> bool:
+        return self.unit.id == "so"
+
+    @property
+    def feed_path(self) -> str:
+        return f"{self.prefix}feeds/atom.xml"

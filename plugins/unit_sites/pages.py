@@ -1,0 +1,210 @@
+"""Every output page as a job: a path, a fingerprint of what it shows, a renderer.
+
+A fingerprint is a hash of everything a page displays (its articles' titles,
+dates, summaries, images, content; its site's name, parent, menu; the theme
+and the code).  output_sync skips a page whose fingerprint is unchanged, so
+a rebuild renders only the pages that show something new.  Renders run in
+worker processes (fork) when there are many.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url
+
+import output_sync
+from publication import build_now
+
+from .atom import feed_bytes
+from .model import Listing
+
+PARALLEL_MIN_JOBS = 400
+
+
+def _hash(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass
+class Job:
+    path: str
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+class PageSet:
+    """The jobs of one build, from a SitesGenerator's context."""
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.settings = generator.settings
+        self.context = dict(generator.context)
+        self.units = self.settings["UNIT_REGISTRY"].units
+        self.now = build_now(self.settings)
+        self.domain = self.settings["FEED_DOMAIN"]
+        self.per_page = self.settings["DEFAULT_PAGINATION"]
+        self.global_fp = _hash(_theme_hash(generator.theme), os.path.basename(self.settings["CACHE_PATH"]),
+                               self.domain, self.context["PROVINCE"].name, self.per_page)
+        self._cards: dict[int, str] = {}
+        self._fulls: dict[int, str] = {}
+        self._sites: dict[str, str] = {}
+
+    # -- fingerprints -------------------------------------------------------
+
+    def site_fp(self, site) -> str:
+        if site.id not in self._sites:
+            unit, parent = site.unit, site.parent
+            self._sites[site.id] = _hash(
+                self.global_fp, unit.id, unit.name, unit.email, parent.name if parent else None,
+                [(p.title, p.url) for p in site.pages],
+                self.context.get("SITE_STATE", {}).get(site.id))
+        return self._sites[site.id]
+
+    def card_fp(self, article) -> str:
+        key = id(article)
+        if key not in self._cards:
+            featured = getattr(article, "featured", None)
+            self._cards[key] = _hash(article.url, article.title, article.date.isoformat(), article.summary,
+                                     sorted(featured.items()) if featured else None,
+                                     article.unit_info.name, article.unit_info.id, article.category.name)
+        return self._cards[key]
+
+    def full_fp(self, article) -> str:
+        key = id(article)
+        if key not in self._fulls:
+            fields = article.source.fields
+            self._fulls[key] = _hash(self.card_fp(article), article.content, str(getattr(article, "author", "")),
+                                     [t.name for t in getattr(article, "tags", [])], fields.get("approved_by"),
+                                     fields.get("approved_on"), article.send_to_so)
+        return self._fulls[key]
+
+    # -- rendering ----------------------------------------------------------
+
+    def _renderer(self, path: str, template: str, **local) -> Callable[[], bytes]:
+        def render() -> bytes:
+            values = dict(self.context)
+            relative = path_to_url(get_relative_path(path))
+            values.update(SITEURL=relative, localsiteurl=relative, output_file=path, **local)
+            return self.generator.get_template(template).render(values).encode("utf-8")
+        return render
+
+    def _paginated(self, folder: str, template: str, articles, fp_base: str, **local):
+        paginator = Paginator(f"{folder}index.html", folder, articles, self.settings, self.per_page)
+        for number in range(1, paginator.num_pages + 1):
+            page = paginator.page(number)
+            previous = paginator.page(number - 1) if number > 1 else None
+            following = paginator.page(number + 1) if number < paginator.num_pages else None
+            fingerprint = _hash(fp_base, template, number, paginator.num_pages,
+                                [self.card_fp(a) for a in page.object_list])
+            yield Job(page.save_as, fingerprint, self._renderer(
+                page.save_as, template, articles=articles, articles_paginator=paginator, articles_page=page,
+                articles_previous_page=previous, articles_next_page=following, **local))
+
+    def _listing(self, site, listing, heading_kind: str):
+        base = _hash(self.site_fp(site), listing.title, heading_kind)
+        yield from self._paginated(listing.path, "list", listing.articles, base,
+                                   site=site, listing=listing, heading_kind=heading_kind)
+
+    def _feed(self, path: str, title: str, home: str, articles, with_content: bool) -> Job:
+        fps = [self.full_fp(a) if with_content else self.card_fp(a) for a in articles]
+        fingerprint = _hash(self.global_fp, title, home, fps, None if articles else self.now.isoformat())
+        return Job(path, fingerprint, lambda: feed_bytes(
+            title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
+            units=self.units, updated=self.now, with_content=with_content))
+
+    def jobs(self):
+        generator = self.generator
+        for article in self.context.get("articles", []):
+            site = article.site
+            yield Job(article.url, _hash(self.site_fp(site), "article", self.full_fp(article)),
+                      self._renderer(article.url, article.template, article=article, category=article.category))
+        for page in self.context.get("pages", []):
+            site = page.site
+            if site is None:
+                continue
+            yield Job(page.url, _hash(self.site_fp(site), "page", page.title, page.content),
+                      self._renderer(page.url, page.template, page=page))
+        for site in generator.sites.values():
+            home = Listing(site.unit.name, site.prefix, site.articles)
+            unit_news = generator.unit_news[:8] if site.is_portal else []
+            base = _hash(self.site_fp(site), [self.card_fp(a) for a in unit_news],
+                         [(c.title, c.url, len(c.articles)) for c in site.categories])
+            yield from self._paginated(site.prefix, "index", site.articles, base,
+                                       site=site, listing=home, unit_news=unit_news)
+            for listing in site.categories:
+                yield from self._listing(site, listing, "Chuyên mục")
+            for listing in site.tags:
+                yield from self._listing(site, listing, "Từ khóa")
+            for listing in site.months:
+                yield from self._listing(site, listing, "Lưu trữ")
+            archives = f"{site.prefix}luu-tru/index.html"
+            yield Job(archives, _hash(self.site_fp(site), "archives",
+                                      [(m.title, m.url, len(m.articles)) for m in site.months],
+                                      [(t.title, t.url, len(t.articles)) for t in site.tags]),
+                      self._renderer(archives, "archives", site=site))
+            yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
+        portal = generator.sites.get("so")
+        if portal is None:
+            return
+        for office_id, articles in generator.offices.items():
+            office = Listing(self.units[office_id].name, f"{office_id}/", articles)
+            yield from self._listing(portal, office, "Đơn vị")
+            yield self._feed(f"{office_id}/feeds/atom.xml", office.title, office.path, articles, True)
+        news = Listing("Tin từ các đơn vị", "tin-don-vi/", generator.unit_news)
+        yield from self._listing(portal, news, "")
+        today = self.now.date()
+        directory_fp = _hash(self.site_fp(portal), today.isoformat(), [
+            (parent.id, parent.name, [(u.id, u.name, u.email, u.retired_on) for u in children])
+            for parent, children in generator.directory])
+        yield Job("don-vi/index.html", directory_fp, self._renderer(
+            "don-vi/index.html", "directory", site=portal, groups=generator.directory, today=today))
+        yield self._feed("feeds/all.atom.xml", f"{portal.unit.name} — tin của mọi đơn vị", "",
+                         self.context.get("articles", []), False)
+
+
+def _theme_hash(theme: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(theme, "templates").rglob("*")):
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# Jobs handed to forked workers: they inherit this list instead of pickling closures.
+_PENDING: list[Job] = []
+
+
+def _render_range(bounds: tuple[int, int]):
+    sink = output_sync.sink()
+    records = {}
+    written = sink.written
+    for job in _PENDING[bounds[0]:bounds[1]]:
+        sink.put(job.path, job.render(), job.fingerprint)
+        records[job.path] = sink.current[job.path]
+    return records, sink.written - written
+
+
+def render_all(generator, jobs: list[Job], sink) -> None:
+    processes = int(generator.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1)
+    if processes < 2 or len(jobs) < PARALLEL_MIN_JOBS:
+        for job in jobs:
+            sink.put(job.path, job.render(), job.fingerprint)
+        return
+    global _PENDING
+    _PENDING = jobs
+    step = max(50, len(jobs) // (processes * 8))
+    bounds = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for records, written in pool.imap_unordered(_render_range, bounds):
+                sink.merge(records, written, len(records))
+    finally:
+        _PENDING = []
