@@ -1,0 +1,377 @@
+"""Every code of problems.CATALOGUE, triggered from a real file of a real repository.
+
+Each case is one article (or unit file) with one thing wrong; the test checks
+the exact ``path:line: CODE`` prefix that `make check` prints, a telling part
+of the Vietnamese message, that no other error is reported for that file, that
+the build prints the same line, and that an article with an error (or a draft,
+or a future date) reaches no page and no feed.
+
+The article cases live in one repository, checked once and built once; the
+unit-file cases in another, checked once.  E205 and W604 (and any later E2xx
+about decoding image files) belong to plugins/image_assets and its tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from factory import PROVINCE_YML, UNITS, Province
+from helpers_problems import (article, article_cases, broken_unit_case, line_of, output_files,
+                              page_text, parse_problems, setup_units)
+from problems import CATALOGUE
+
+ARTICLE_CASES = article_cases() + [broken_unit_case()]
+CONTROL = "content/thcs-a/2024/bai-hop-le.md"
+CONTROL_MARKER = "DAUHIEUhoplebaiHET"
+
+
+def owned_by_image_files(code: str) -> bool:
+    """Codes about reading image files: tested with plugins/image_assets ("photos")."""
+    return code in ("E205", "W604") or (code.startswith("E2") and code > "E206")
+
+
+def _by_path(problems):
+    found = defaultdict(list)
+    for problem in problems:
+        found[problem.path].append(problem)
+    return found
+
+
+@pytest.fixture(scope="module")
+def article_repo(tmp_path_factory):
+    province = Province(tmp_path_factory.mktemp("codes") / "repo")
+    setup_units(province)
+    province.write(CONTROL, article(marker=CONTROL_MARKER, title="Bài hợp lệ để đối chứng"))
+    for case in ARTICLE_CASES:
+        case.write(province)
+    check = province.check()
+    build = province.run_build()
+    assert build.returncode == 0, build.stderr
+    output = province.root / "output"
+    corpus = {path: page_text(path) for path in output_files(output) if path.suffix in (".html", ".xml")}
+    return SimpleNamespace(province=province, check=check, build=build, output=output, corpus=corpus,
+                           reported=_by_path(parse_problems(check.stdout)),
+                           build_lines={p.text for p in parse_problems(build.stderr)})
+
+
+def _pages_with(repo, marker: str) -> list[str]:
+    return sorted(str(path.relative_to(repo.output)) for path, text in repo.corpus.items() if marker in text)
+
+
+def test_control_article_is_published_and_clean(article_repo):
+    assert article_repo.reported[CONTROL] == []
+    pages = _pages_with(article_repo, CONTROL_MARKER)
+    assert "thcs-a/bai-viet/bai-hop-le-de-doi-chung.html" in pages
+    assert "feeds/all.atom.xml" in pages
+
+
+@pytest.mark.parametrize("case", ARTICLE_CASES, ids=lambda c: c.name)
+def test_article_code(article_repo, case):
+    reported = article_repo.reported[case.path]
+    listing = "\n".join(r.text for r in reported) or "(nothing)"
+    hits = [r for r in reported if r.text.startswith(case.prefix)]
+    assert hits, f"expected a line starting {case.prefix!r}; got:\n{listing}"
+    assert any(case.says in r.message for r in hits), f"{case.says!r} not in:\n{listing}"
+    errors = {r.code for r in reported if r.is_error}
+    expected = ({case.code} if case.code.startswith("E") else set()) | set(case.also)
+    assert errors == expected, listing
+    assert hits[0].text in article_repo.build_lines, "the build does not print the same line"
+    pages = _pages_with(article_repo, case.marker)
+    if case.published:
+        assert any(p.endswith(".html") and "/bai-viet/" in p for p in pages), pages
+        assert "feeds/all.atom.xml" in pages
+    else:
+        assert pages == [], f"{case.path} reached {pages}"
+
+
+def test_check_exits_1_when_any_article_has_an_error(article_repo):
+    assert article_repo.check.returncode == 1
+    assert "Đã kiểm tra" in article_repo.check.stderr
+
+
+# -- unit files -------------------------------------------------------------
+
+
+@dataclass
+class UnitCase:
+    name: str
+    code: str
+    rel: str
+    where: str | int
+    says: str
+
+    def line(self, texts: dict) -> int:
+        return self.where if isinstance(self.where, int) else line_of(texts[self.rel], self.where)
+
+
+APPROVERS = "approvers:\n  - name: Nguyễn Văn Hiệu\n    title: Hiệu trưởng\n"
+
+
+def _unit(unit_id: str, extra: str = "", *, kind="truong", parent="phong-gddt-a", id_line=None) -> str:
+    text = id_line if id_line is not None else f"id: {unit_id}\n"
+    text += f"name: Trường {unit_id}\n"
+    if kind is not None:
+        text += f"kind: {kind}\n"
+    if parent is not None:
+        text += f"parent: {parent}\n"
+    return text + APPROVERS + extra
+
+
+UNIT_FILES = {
+    "units/hong-cu-phap.yml": "id: hong-cu-phap\nname: Trường Hỏng\n  kind: truong\nparent: so\n",
+    "units/lap-khoa.yml": _unit("lap-khoa", "name: Tên thứ hai\n"),
+    "units/danh-sach.yml": "- id: danh-sach\n- kind: truong\n",
+    "units/sai-loai.yml": _unit("sai-loai", kind="truong-hoc"),
+    "units/thieu-cap-tren.yml": _unit("thieu-cap-tren", parent=None),
+    "units/cap-tren-la.yml": _unit("cap-tren-la", parent="khong-ton-tai"),
+    "units/doi-cap-tren-la.yml": _unit("doi-cap-tren-la", "parents:\n  - from: 2025-07-01\n    parent: xa-khong-co\n"),
+    "units/vong-a.yml": _unit("vong-a", parent="vong-b"),
+    "units/vong-b.yml": _unit("vong-b", parent="vong-a"),
+    "units/sai-ma.yml": _unit("sai-ma", id_line="id: sai-ma-khac\n"),
+    "units/Sai_Ten.yml": _unit("Sai_Ten"),
+    "units/khong-duyet.yml": "id: khong-duyet\nname: Trường Không Duyệt\nkind: truong\nparent: phong-gddt-a\napprovers: []\n",
+    "units/feeds.yml": _unit("feeds"),
+    "units/trang-2.yml": _unit("trang-2"),
+    "units/khoa-la.yml": _unit("khoa-la", "save_as: ../../x.html\n"),
+    "units/ngay-sai.yml": _unit("ngay-sai", "active_from: 2025-13-01\n"),
+    "units/ngay-viet.yml": _unit("ngay-viet", 'retired_on: "30/06/2025"\n'),
+    "units/ten-danh-sach.yml": "id: ten-danh-sach\nname: [Trường, Tên]\nkind: truong\nparent: phong-gddt-a\n"
+                               "approvers: [Nguyễn Văn Hiệu]\n",
+    "units/thieu-loai.yml": _unit("thieu-loai", kind=None),
+    "units/bien-tap.yml": _unit("bien-tap", 'editors: "@doanthitam"\n'),
+    "units/so-hai.yml": _unit("so-hai", kind="so", parent=None),
+    "units/chu-ky-sai.yml": _unit("chu-ky-sai", "quota:\n  - every: fortnight\n    count: 1\n"),
+    "units/so-bai-sai.yml": _unit("so-bai-sai", "quota:\n  - every: week\n    count: 0\n"),
+    "units/kenh-sai.yml": _unit("kenh-sai", "quota:\n  - every: month\n    count: 1\n    channel: zalo\n"),
+}
+
+PROVINCE_BROKEN = """\
+name: Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm
+timezone: Asia/Ha_Noi
+quota_start: 2022-09-05
+school_year:
+  semester1_start: "09-05"
+  semester2_start: "13-01"
+  end: "05-31"
+rotas:
+  - id: luan-phien-hoc-ky
+    every: semester
+    count: 1
+    start: 2022-11
+    order: [van-phong]
+  - id: luan-phien-so-bai
+    every: month
+    count: hai
+    start: 2022-12
+    order: [van-phong]
+  - id: luan-phien-don-vi
+    every: month
+    count: 1
+    start: 2023-01
+    order:
+      - van-phong
+      - phong-khong-co
+  - id: luan-phien-thang
+    every: month
+    count: 1
+    start: 2022-13
+    order: [van-phong]
+  - id: luan-phien-tuan
+    every: week
+    count: 1
+    start: 2022-W54
+    order: [van-phong]
+"""
+
+P = "units/_province.yml"
+UNIT_CASES = [
+    UnitCase("e400-syntax", "E400", "units/hong-cu-phap.yml", "  kind:", "tệp đơn vị không đọc được"),
+    UnitCase("e400-duplicate", "E400", "units/lap-khoa.yml", "Tên thứ hai", 'khóa "name" lặp lại (lần đầu ở dòng 2)'),
+    UnitCase("e400-list", "E400", "units/danh-sach.yml", 1, "tệp phải là danh sách 'khóa: giá trị'"),
+    UnitCase("e401", "E401", "units/sai-loai.yml", "kind:", 'loại đơn vị "truong-hoc" không có'),
+    UnitCase("e402", "E402", "units/thieu-cap-tren.yml", 1, "đơn vị thiếu đơn vị cấp trên (parent)"),
+    UnitCase("e403", "E403", "units/cap-tren-la.yml", "parent:", 'đơn vị cấp trên "khong-ton-tai" không có trong units/'),
+    UnitCase("e403-parents", "E403", "units/doi-cap-tren-la.yml", "- from:", 'đơn vị cấp trên "xa-khong-co" không có'),
+    UnitCase("e404", "E404", "units/vong-a.yml", "parent:", "quan hệ cấp trên bị vòng lặp: vong-a → vong-b → vong-a"),
+    UnitCase("e405-id", "E405", "units/sai-ma.yml", "id:", 'mã đơn vị (id) "sai-ma-khac" khác tên tệp'),
+    UnitCase("e405-file-name", "E405", "units/Sai_Ten.yml", 1, 'mã đơn vị (id) "Sai_Ten" (tên tệp) không đúng dạng'),
+    UnitCase("e406", "E406", "units/khong-duyet.yml", "approvers:", "đơn vị chưa có người duyệt bài (approvers)"),
+    UnitCase("e407", "E407", "units/feeds.yml", "id:", 'mã đơn vị "feeds" trùng với một đường dẫn của cổng thông tin'),
+    UnitCase("e407-page", "E407", "units/trang-2.yml", "id:", 'mã đơn vị "trang-2" trùng với một đường dẫn'),
+    UnitCase("e408", "E408", "units/khoa-la.yml", "save_as:", 'khóa "save_as" không dùng trong tệp này'),
+    UnitCase("e409", "E409", "units/ngay-sai.yml", "active_from:", 'ngày "2025-13-01" của "active_from" không đúng dạng'),
+    UnitCase("e409-words", "E409", "units/ngay-viet.yml", "retired_on:", 'ngày "30/06/2025" của "retired_on" không đúng dạng'),
+    UnitCase("e410-name", "E410", "units/ten-danh-sach.yml", "name:", 'thiếu hoặc sai giá trị "name": cần một dòng chữ'),
+    UnitCase("e410-kind", "E410", "units/thieu-loai.yml", 1, 'thiếu hoặc sai giá trị "kind": bị thiếu'),
+    UnitCase("e410-editors", "E410", "units/bien-tap.yml", "editors:", 'thiếu hoặc sai giá trị "editors"'),
+    UnitCase("e411-timezone", "E411", P, "timezone:", 'cài đặt của tỉnh không hợp lệ: múi giờ "Asia/Ha_Noi" không có'),
+    UnitCase("e411-school-year", "E411", P, "semester2_start:", '"semester2_start: 13-01" không phải tháng-ngày'),
+    UnitCase("e412", "E412", "units/so-hai.yml", "kind:", "đơn vị loại 'so' phải là duy nhất và có mã 'so'"),
+    UnitCase("e413-quota", "E413", "units/chu-ky-sai.yml", "every:", 'chu kỳ "fortnight" không có'),
+    UnitCase("e413-rota", "E413", P, "every: semester", 'chu kỳ "semester" không có — dùng một trong: week, month, quarter'),
+    UnitCase("e414-quota", "E414", "units/so-bai-sai.yml", "count:", 'số bài "0" không hợp lệ'),
+    UnitCase("e414-rota", "E414", P, "count: hai", 'số bài "hai" không hợp lệ'),
+    UnitCase("e415", "E415", P, "- phong-khong-co", 'lịch trực "luan-phien-don-vi" có đơn vị "phong-khong-co" không có trong units/'),
+    UnitCase("e416-month", "E416", P, "start: 2022-13", 'kỳ bắt đầu "2022-13" không đúng dạng kỳ month'),
+    UnitCase("e416-week", "E416", P, "start: 2022-W54", 'kỳ bắt đầu "2022-W54" không đúng dạng kỳ week'),
+    UnitCase("e417", "E417", "units/kenh-sai.yml", "channel:", 'kênh "zalo" không có'),
+]
+
+
+@pytest.fixture(scope="module")
+def unit_repo(tmp_path_factory):
+    province = Province(tmp_path_factory.mktemp("units") / "repo")
+    texts = dict(UNIT_FILES, **{P: PROVINCE_BROKEN})
+    for rel, text in texts.items():
+        province.write(rel, text)
+    province.article("thcs-a", "2024/bai.md")
+    check = province.check()
+    return SimpleNamespace(province=province, check=check, texts=texts,
+                           reported=_by_path(parse_problems(check.stdout)))
+
+
+@pytest.mark.parametrize("case", UNIT_CASES, ids=lambda c: c.name)
+def test_unit_code(unit_repo, case):
+    reported = unit_repo.reported[case.rel]
+    listing = "\n".join(r.text for r in reported) or "(nothing)"
+    prefix = f"{case.rel}:{case.line(unit_repo.texts)}: {case.code} "
+    hits = [r for r in reported if r.text.startswith(prefix)]
+    assert hits, f"expected a line starting {prefix!r}; got:\n{listing}"
+    assert any(case.says in r.message for r in hits), f"{case.says!r} not in:\n{listing}"
+    if case.rel != P:  # the province file holds several cases
+        assert {r.code for r in reported} == {case.code}, listing
+
+
+def test_unit_errors_leave_valid_units_and_fail_the_check(unit_repo):
+    assert unit_repo.check.returncode == 1
+    assert unit_repo.reported["content/thcs-a/2024/bai.md"] == []
+    for rel in ("units/so.yml", "units/thcs-a.yml", "units/th-b.yml"):
+        assert unit_repo.reported[rel] == []
+
+
+def test_missing_so_and_province_files(tmp_path):
+    units = {k: v for k, v in UNITS.items() if k != "so"}
+    province = Province(tmp_path / "repo", units=units)
+    (province.root / "units/_province.yml").unlink()
+    result = province.check()
+    lines = [p.text for p in parse_problems(result.stdout)]
+    assert result.returncode == 1
+    assert any(l.startswith("units/so.yml:1: E412 đơn vị loại 'so' phải là duy nhất") for l in lines), lines
+    assert any(l.startswith("units/_province.yml:1: E411 cài đặt của tỉnh không hợp lệ: không có tệp units/_province.yml")
+               for l in lines), lines
+
+
+def test_every_catalogue_code_is_triggered_here():
+    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES}
+    untested = sorted(code for code in CATALOGUE if code not in tested and not owned_by_image_files(code))
+    assert untested == []
+
+
+def test_catalogue_entries_are_vietnamese_sentences_with_a_fix():
+    for code, (what, fix) in CATALOGUE.items():
+        assert code[0] in "EW" and code[1:].isdigit() and len(code) == 4
+        assert what.strip() and fix.strip(), code
+        assert any(ch in "ăâđêôơưáàảãạếềểễệốồổỗộớờởỡợứừửữựíìỉĩịúùủũụóòỏõọéèẻẽẹýỳỷỹỵ" for ch in (what + fix).lower()) \
+            or "{" in fix, code
+
+
+# -- `make check`: exit status, and --base --------------------------------------
+
+
+def test_check_exits_0_with_only_warnings(province):
+    province.article("thcs-a", "2024/khong-anh.md", title="Bài không có ảnh", image=False)
+    province.article("thcs-a", "2024/chua-ghi-ngay-duyet.md", title="Bài chưa ghi ngày duyệt", approved_on=None)
+    result = province.check()
+    codes = [p.code for p in parse_problems(result.stdout)]
+    assert sorted(codes) == ["W601", "W602"]
+    assert result.returncode == 0
+    assert "Đã kiểm tra 2 tệp bài viết: 0 lỗi, 2 cảnh báo." in result.stderr
+
+
+def test_check_exits_0_on_a_clean_repository(province):
+    province.article("thcs-a", "2024/bai.md")
+    result = province.check()
+    assert result.returncode == 0
+    assert parse_problems(result.stdout) == []
+
+
+def test_check_exits_1_on_one_error(province):
+    province.article("thcs-a", "2024/bai.md")
+    province.article("th-b", "2024/sai-ngay.md", title="Bài sai ngày", date="20/11/2024")
+    result = province.check()
+    assert result.returncode == 1
+    assert [p.text.split(" — ")[0] for p in parse_problems(result.stdout)] == [
+        'content/th-b/2024/sai-ngay.md:3: E104 ngày "20/11/2024" không đúng dạng']
+    assert "1 lỗi, 0 cảnh báo" in result.stderr
+
+
+def test_check_exits_1_on_a_unit_file_error_alone(province):
+    province.write("units/th-b.yml", UNITS["th-b"] + "website: https://thb.edu.vn\n")
+    result = province.check()
+    assert result.returncode == 1
+    assert [p.text.split(" — ")[0] for p in parse_problems(result.stdout)] == [
+        'units/th-b.yml:8: E408 khóa "website" không dùng trong tệp này']
+
+
+@pytest.fixture
+def git_province(province):
+    """A committed province: a good article per school, one old broken article."""
+    province.git("init", "-q", "-b", "main")
+    province.article("thcs-a", "2024/hoi-thi.md", title="Hội thi giáo viên dạy giỏi")
+    province.article("thcs-a", "2024/cu-loi.md", title="Bài cũ sai ngày", date="07/11/2024")
+    province.article("th-b", "2024/khai-giang.md", title="Lễ khai giảng năm học mới")
+    province.git("add", "-A")
+    province.git("commit", "-q", "-m", "Nội dung ban đầu")
+    return province
+
+
+def test_base_checks_only_changes_but_against_the_whole_unit(git_province):
+    repo = git_province
+    assert repo.check().returncode == 1                      # the old broken article
+    assert repo.check(base="main").returncode == 0           # nothing changed since main
+    repo.git("checkout", "-q", "-b", "bai-moi")
+    new = repo.article("thcs-a", "2025/hoi-thi-lan-2.md", title="Hội thi giáo viên dạy giỏi")
+    repo.git("add", new)
+    repo.git("commit", "-q", "-m", "Bài mới", date="2025-03-01T09:00:00+07:00")
+    result = repo.check(base="main")
+    lines = [p.text for p in parse_problems(result.stdout)]
+    assert result.returncode == 1
+    assert lines == [f'{new}:2: E105 đường dẫn (slug) "hoi-thi-giao-vien-day-gioi" trùng với bài '
+                     "content/thcs-a/2024/hoi-thi.md của cùng đơn vị — đổi tiêu đề hoặc thêm dòng "
+                     "'slug: ten-khac' cho một trong hai bài"]
+    assert "Đã kiểm tra 1 tệp bài viết: 1 lỗi, 0 cảnh báo." in result.stderr
+
+
+def test_base_includes_uncommitted_and_untracked_files(git_province):
+    repo = git_province
+    repo.article("th-b", "2025/chua-duyet.md", title="Bài chưa duyệt", approved_by=None)
+    repo.write("content/th-b/2024/khai-giang.md",
+               (repo.root / "content/th-b/2024/khai-giang.md").read_text(encoding="utf-8").replace(
+                   "approved_on: 2024-11-07", "approved_on: 7/11"))
+    result = repo.check(base="HEAD")
+    lines = sorted(p.text.split(" — ")[0] for p in parse_problems(result.stdout))
+    assert lines == ['content/th-b/2024/khai-giang.md:6: E303 ngày duyệt "7/11" không đúng dạng',
+                     "content/th-b/2025/chua-duyet.md:1: E301 bài chưa có người duyệt (approved_by)"]
+    assert result.returncode == 1
+
+
+def test_base_changed_unit_file_rechecks_its_articles(git_province):
+    repo = git_province
+    repo.write("units/th-b.yml", UNITS["th-b"].replace("kind: truong", "kind: truong-tieu-hoc"))
+    result = repo.check(base="HEAD")
+    lines = sorted(p.text.split(" — ")[0] for p in parse_problems(result.stdout))
+    assert lines == [
+        'content/th-b/2024/khai-giang.md:1: E108 thư mục "th-b" là của một đơn vị mà tệp units/th-b.yml đang có lỗi (xem các lỗi E4xx)',
+        'units/th-b.yml:3: E401 loại đơn vị "truong-tieu-hoc" không có',
+    ]
+    assert result.returncode == 1
+
+
+def test_base_that_is_not_a_commit(git_province):
+    result = git_province.check(base="khong-co-nhanh-nay")
+    assert result.returncode == 2
+    assert 'Không so sánh được với "khong-co-nhanh-nay"' in result.stderr
