@@ -343,3 +343,10 @@ def broken_unit_case() -> ArticleCase:
                 'thư mục "don-vi-loi" là của một đơn vị mà tệp units/don-vi-loi.yml đang có lỗi',
                 unit="don-vi-loi", approved_by="Nguyễn Văn Hiệu",
                 files={"units/don-vi-loi.yml": BROKEN_UNIT_YML, "content/don-vi-loi/images/2024/anh-chung.jpg": "image"})
+
+
+def not_image_case() -> ArticleCase:
+    """A text file named .jpg (E205, the image checks' code: only the plain case here)."""
+    return case("e205-not-image", "E205", "bao-cao.jpg", 'tệp "/images/2024/bao-cao.jpg" không phải là ảnh đọc được',
+                picture=False, body=f'![Ảnh](/images/2024/bao-cao.jpg "{CAPTION}")\n',
+                files={NOT_IMAGE: "Báo cáo tổng kết năm học, không phải ảnh.\n"})
