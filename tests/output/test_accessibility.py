@@ -125,13 +125,18 @@ def _describe(violations) -> str:
     return "\n".join(lines)
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_axe_finds_no_violation(browser, site, name):
     require("axe-core")
     base, pages = site
     context, page, requested = _open(browser, base, pages[name], 1280)
     try:
-        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        page.add_script_tag(content=_axe_source())
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     finally:
         context.close()
