@@ -66,6 +66,8 @@ class SitesGenerator(Generator):
         self.offices: dict[str, list] = {u.id: [] for u in units.values() if u.kind == "phong-thuoc-so"}
         self.unit_news = []
         for article in articles:  # newest first
+            # Pelican formats .url from the settings at every access (~10 % of a build)
+            article.override_url = article.url
             unit = units[article.unit]
             article.unit_info = unit
             article.site = sites.get(unit.site_id)
@@ -78,6 +80,7 @@ class SitesGenerator(Generator):
             if portal is not None and (not unit.has_own_site or article.send_to_so):
                 portal.articles.append(article)
         for page in self.context.get("pages", []):
+            page.override_url = page.url
             page.unit_info = units[page.unit]
             page.site = sites.get(units[page.unit].site_id)
             if page.site is not None and page.unit == page.site.id:
@@ -128,6 +131,24 @@ def _generators(pelican):
     return SitesGenerator
 
 
+def _hand_over_articles(generator):
+    """The context keeps the published articles; Pelican's own writing loops get nothing.
+
+    Every page is written by SitesGenerator (fingerprints, output_sync); left
+    with its lists, ArticlesGenerator would still format a URL per article
+    and per tag only to find that nothing is to be saved.
+    """
+    generator.articles = []
+    generator.translations, generator.hidden_articles, generator.hidden_translations = [], [], []
+    generator.drafts, generator.drafts_translations = [], []
+    generator.tags, generator.categories, generator.authors = {}, [], []
+    generator.period_archives = {}
+
+
+def _hand_over_pages(generator):
+    generator.pages, generator.hidden_pages, generator.draft_pages = [], [], []
+
+
 def _filters(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"ngay": long_date, "ngay_ngan": short_date, "slug": slugify})
@@ -136,3 +157,5 @@ def _filters(pelican):
 def register():
     signals.initialized.connect(_filters)
     signals.get_generators.connect(_generators)
+    signals.article_generator_finalized.connect(_hand_over_articles)
+    signals.page_generator_finalized.connect(_hand_over_pages)
