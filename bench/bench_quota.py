@@ -58,6 +58,7 @@ RULES = "quota:\n  - every: week\n    count: 1\n  - every: month\n    count: 3\n
 
 
 def article(unit, n, when, approver, draft=False, send=False):
+    """One valid article with one body image at /images/<year>/a<n>.jpg (small trees: fast import)."""
     lines = ["---", f"title: Tin số {n} của {unit}", f"date: {when:%Y-%m-%d %H:%M}", "author: Giáo viên",
              f"approved_by: {approver}", f"approved_on: {when:%Y-%m-%d}"]
     if send:
@@ -65,7 +66,7 @@ def article(unit, n, when, approver, draft=False, send=False):
     if draft:
         lines.append("status: draft")
     lines += ["---", "", f"Nội dung bài viết số {n}: hoạt động dạy và học của nhà trường trong tuần.", "",
-              f'![Học sinh](/images/a{n}.jpg "Học sinh tham gia hoạt động số {n}")', ""]
+              f'![Học sinh](/images/{when.year}/a{n}.jpg "Học sinh tham gia hoạt động số {n}")', ""]
     return "\n".join(lines).encode()
 
 
@@ -117,23 +118,23 @@ def generate(repo: Path, units_n: int, commits_n: int, seed: int = 7) -> None:
     head = commit("refs/heads/main", START, files, message="đơn vị")
     writers = schools + parents + phongs
     step = (END - START) / commits_n
-    live = []  # (unit, path, n)
+    live = []  # (unit, path, n, date)
     n = 0
     for i in range(commits_n):
         when = START + step * (i + 1)
         roll = rng.random()
         if roll < 0.06 and live:          # edit an article (sometimes to draft and back)
-            unit, path, k = rng.choice(live)
-            body = article(unit, k, when, approver[unit], draft=rng.random() < 0.3)
+            unit, path, k, date = rng.choice(live)
+            body = article(unit, k, date, approver[unit], draft=rng.random() < 0.3)
             head = commit("refs/heads/main", when, [("M", path, body)], (head,), "sửa bài")
         elif roll < 0.08 and live:        # rename
             index = rng.randrange(len(live))
-            unit, path, k = live[index]
+            unit, path, k, date = live[index]
             new = path.replace(".md", "-moi.md")
-            live[index] = (unit, new, k)
+            live[index] = (unit, new, k, date)
             head = commit("refs/heads/main", when, [("R", path, new)], (head,), "đổi tên")
         elif roll < 0.09 and live:        # delete
-            unit, path, k = live.pop(rng.randrange(len(live)))
+            unit, path, k, date = live.pop(rng.randrange(len(live)))
             head = commit("refs/heads/main", when, [("D", path)], (head,), "xóa bài")
         elif roll < 0.0905:               # a unit file changes (new approver)
             unit = rng.choice(schools)
@@ -145,14 +146,14 @@ def generate(repo: Path, units_n: int, commits_n: int, seed: int = 7) -> None:
             unit = rng.choice(writers)
             path = f"content/{unit}/{when.year}/tin-{n}.md"
             date = when - dt.timedelta(days=rng.choice((0, 0, 0, 1, 3, 20)))
-            new_files = [("M", f"content/{unit}/images/a{n}.jpg", b"\xff\xd8\xff\xe0 fake jpeg %d" % n),
+            new_files = [("M", f"content/{unit}/images/{date.year}/a{n}.jpg", b"\xff\xd8\xff\xe0 fake jpeg %d" % n),
                          ("M", path, article(unit, n, date, approver[unit], send=rng.random() < 0.2))]
             if rng.random() < 0.1:
                 side = commit("refs/heads/side", when - dt.timedelta(hours=2), new_files, (head,), "nhánh")
                 head = commit("refs/heads/main", when, new_files, (head, side), "Merge")
             else:
                 head = commit("refs/heads/main", when, new_files, (head,), "bài mới")
-            live.append((unit, path, n))
+            live.append((unit, path, n, date))
     stream = b"".join(out)
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=stream, check=True)
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "main"], check=True)
@@ -192,8 +193,8 @@ def main() -> int:
     path = repo / "content" / "truong-0000" / "2026" / f"tin-moi-{stamp}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(article("truong-0000", stamp, dt.datetime(2026, 8, 31, 9, 0), "Người Duyệt truong-0000"))
-    (repo / "content" / "truong-0000" / "images").mkdir(parents=True, exist_ok=True)
-    (repo / "content" / "truong-0000" / "images" / f"a{stamp}.jpg").write_bytes(b"\xff\xd8 fake")
+    (repo / "content" / "truong-0000" / "images" / "2026").mkdir(parents=True, exist_ok=True)
+    (repo / "content" / "truong-0000" / "images" / "2026" / f"a{stamp}.jpg").write_bytes(b"\xff\xd8 fake")
     env = dict(os.environ, GIT_AUTHOR_DATE="2026-08-31T10:00:00+07:00", GIT_COMMITTER_DATE="2026-08-31T10:00:00+07:00",
                GIT_AUTHOR_NAME="GV", GIT_AUTHOR_EMAIL="gv@x", GIT_COMMITTER_NAME="GV", GIT_COMMITTER_EMAIL="gv@x")
     subprocess.run(["git", "-C", str(repo), "add", "content"], check=True, env=env)
