@@ -484,20 +484,25 @@ def _check_parents(units: dict[str, Unit], raw_units, invalid: set[str], problem
                 invalid.add(unit.id)
     for unit_id in invalid:
         units.pop(unit_id, None)
+    # Each member of a cycle is reported in its own file (and left out); a unit
+    # whose parents only lead into a cycle has nothing to fix in its file.
     reported: set[str] = set()
-    for choose in (lambda u: u.parent, lambda u: u.parents[-1][1] if u.parents else u.parent):
+    for key, choose in (("parent", lambda u: u.parent),
+                        ("parents", lambda u: u.parents[-1][1] if u.parents else u.parent)):
         for unit in list(units.values()):
+            if unit.id in reported:
+                continue
             seen = [unit.id]
             current = choose(unit)
             while current is not None and current in units and current not in seen:
                 seen.append(current)
                 current = choose(units[current])
-            if current is not None and current in seen and unit.id not in reported:
-                cycle = seen[seen.index(current):] + [current]
-                for member in cycle[:-1]:
-                    reported.add(member)
-                rel, data = raw_units[unit.id]
-                problems.append(Problem(rel, data.line_of("parent"), "E404", {"cycle": " → ".join(cycle)}))
+            if current != unit.id:
+                continue
+            reported.add(unit.id)
+            rel, data = raw_units[unit.id]
+            line = data.line_of(key if key in data and unit.parents else "parent")
+            problems.append(Problem(rel, line, "E404", {"cycle": " → ".join(seen + [unit.id])}))
     for unit_id in reported:
         units.pop(unit_id, None)
         invalid.add(unit_id)
