@@ -473,9 +473,9 @@ def _check_parents(units: dict[str, Unit], raw_units, invalid: set[str], problem
         rel, data = raw_units[unit.id]
         targets = [(unit.parent, data.line_of("parent"))]
         parents_list = data.get("parents")
-        for index, (start, parent) in enumerate(unit.parents):
-            line = parents_list.line_of(index) if isinstance(parents_list, LinedList) else data.line_of("parents")
-            targets.append((parent, line))
+        for index, item in enumerate(parents_list if isinstance(parents_list, LinedList) else []):
+            if isinstance(item, LinedDict) and isinstance(item.get("parent"), str):
+                targets.append((item["parent"], item.line_of("parent")))
         for parent, line in targets:
             if parent is None:
                 continue
