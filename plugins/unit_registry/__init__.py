@@ -159,11 +159,12 @@ def load(root: Path | str) -> Registry:
 
     units: dict[str, Unit] = {}
     invalid: set[str] = set()
+    read_errors = {p.path for p in problems if p.is_error}  # e.g. a key written twice (E400)
     for stem, (rel, data) in raw_units.items():
         found: list[Problem] = []
         unit = _build_unit(stem, rel, data, found)
         problems.extend(found)
-        if unit is None or any(p.is_error for p in found):
+        if unit is None or rel in read_errors or any(p.is_error for p in found):
             invalid.add(stem)
         else:
             units[unit.id] = unit
