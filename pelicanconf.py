@@ -71,3 +71,7 @@ GZIP_CACHE = False  # compressing the cache cost ~5 s of a 20 s no-op rebuild (2
 CACHE_PATH = os.path.join(REPO_ROOT, "cache", _code_hash())
 DELETE_OUTPUT_DIRECTORY = False
 OUTPUT_PATH = os.path.join(REPO_ROOT, "output")
+
+# Worker processes for reading and rendering (default: one per core).
+READ_PROCESSES = int(os.environ.get("READ_PROCESSES", "0")) or None
+RENDER_PROCESSES = int(os.environ.get("RENDER_PROCESSES", "0")) or None

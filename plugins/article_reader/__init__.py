@@ -13,6 +13,7 @@ import os
 from pelican import signals
 from pelican.readers import BaseReader
 
+from . import prefetch
 from .source import ImageRef, Source, read_source, slugify
 
 __all__ = ["ContractReader", "ImageRef", "Source", "read_source", "slugify", "register"]
@@ -30,11 +31,8 @@ class ContractReader(BaseReader):
         global READ_COUNT
         READ_COUNT += 1
         settings = self.settings
-        repo_path = "content/" + os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
-        with open(source_path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-        zone = settings["UNIT_REGISTRY"].province.zone
-        source = read_source(repo_path, text, zone)
+        source = prefetch.take(source_path) or prefetch.read_file(
+            settings["PATH"], source_path, settings["UNIT_REGISTRY"].province.zone)
         fields = source.fields
         metadata = {
             "title": source.title,
@@ -71,6 +69,16 @@ def _forget_markdown_package(generator):
     generator.readers.disabled_readers.pop("md", None)
 
 
+def _prefetch_articles(generator):
+    prefetch.prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def _prefetch_pages(generator):
+    prefetch.prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
 def register():
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_markdown_package)
+    signals.article_generator_init.connect(_prefetch_articles)
+    signals.page_generator_init.connect(_prefetch_pages)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 
@@ -26,6 +27,28 @@ from .atom import feed_bytes
 from .model import Listing
 
 PARALLEL_MIN_JOBS = 400
+_SITEURL_TOKEN = "\ue000siteurl\ue001"
+
+
+class CardCache:
+    """``card(article, SITEURL, show_unit, heading)`` for the list templates.
+
+    An article appears on many lists (home, category, tags, month, portal);
+    its card is rendered once, with a token for the page's relative root,
+    and each list only puts its own root in.
+    """
+
+    def __init__(self, template):
+        self.template = template
+        self.cards: dict[tuple, str] = {}
+
+    def __call__(self, article, siteurl: str, show_unit: bool = False, heading: str = "h3") -> Markup:
+        key = (id(article), bool(show_unit), heading)
+        html = self.cards.get(key)
+        if html is None:
+            html = self.cards[key] = self.template.render(
+                article=article, SITEURL=_SITEURL_TOKEN, show_unit=show_unit, heading=heading)
+        return Markup(html.replace(_SITEURL_TOKEN, siteurl))
 
 
 def _hash(*parts) -> str:
@@ -46,6 +69,7 @@ class PageSet:
         self.generator = generator
         self.settings = generator.settings
         self.context = dict(generator.context)
+        self.context["card"] = CardCache(generator.get_template("_card"))
         self.units = self.settings["UNIT_REGISTRY"].units
         self.now = build_now(self.settings)
         self.domain = self.settings["FEED_DOMAIN"]
