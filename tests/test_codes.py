@@ -195,7 +195,7 @@ UNIT_CASES = [
     UnitCase("e401", "E401", "units/sai-loai.yml", "kind:", 'loại đơn vị "truong-hoc" không có'),
     UnitCase("e402", "E402", "units/thieu-cap-tren.yml", 1, "đơn vị thiếu đơn vị cấp trên (parent)"),
     UnitCase("e403", "E403", "units/cap-tren-la.yml", "parent:", 'đơn vị cấp trên "khong-ton-tai" không có trong units/'),
-    UnitCase("e403-parents", "E403", "units/doi-cap-tren-la.yml", "- from:", 'đơn vị cấp trên "xa-khong-co" không có'),
+    UnitCase("e403-parents", "E403", "units/doi-cap-tren-la.yml", "parent: xa-khong-co", 'đơn vị cấp trên "xa-khong-co" không có'),
     UnitCase("e404", "E404", "units/vong-a.yml", "parent:", "quan hệ cấp trên bị vòng lặp: vong-a → vong-b → vong-a"),
     UnitCase("e405-id", "E405", "units/sai-ma.yml", "id:", 'mã đơn vị (id) "sai-ma-khac" khác tên tệp'),
     UnitCase("e405-file-name", "E405", "units/Sai_Ten.yml", 1, 'mã đơn vị (id) "Sai_Ten" (tên tệp) không đúng dạng'),
