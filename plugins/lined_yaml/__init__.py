@@ -20,6 +20,36 @@ _MAX_DEPTH = 50      # nor may deep nesting or an alias inside itself ("&a [*a]"
 _TOO_BIG = "tài liệu quá lớn hoặc lồng nhau quá sâu"
 
 
+# The parser's complaints (libyaml's or ruamel's own wording), said as a teacher
+# can act on them; the first entry with a matching text wins.
+_EXPLAINED = (
+    (("tab character", "'\t'"), "có ký tự tab: chỉ thụt lề bằng dấu cách"),
+    (("mapping values are not allowed",),
+     "dấu ':' không đúng chỗ: dòng bị thụt lề sai, hoặc giá trị có ': ' cần đặt trong ngoặc kép"),
+    (("unexpected end of stream",), "thiếu dấu ngoặc kép (\") hoặc ngoặc đơn (') đóng giá trị"),
+    (("',' or ']'",), "danh sách [...] thiếu dấu ']' đóng hoặc thiếu dấu ',' giữa các mục"),
+    (("',' or '}'",), "ngoặc {...} thiếu dấu '}' đóng hoặc thiếu dấu ',' giữa các mục"),
+    (("node content",), "thiếu giá trị, hoặc giá trị bắt đầu bằng [, ], {, }: hãy đặt giá trị trong ngoặc kép"),
+    (("undefined alias", "alphabetic or numeric character"),
+     "giá trị bắt đầu bằng '*' hoặc '&': hãy đặt giá trị trong ngoặc kép"),
+    (("cannot start any token",), "giá trị bắt đầu bằng ký tự đặc biệt (@, `, %): hãy đặt giá trị trong ngoặc kép"),
+    (("unknown escape character",), "dấu '\\' trong ngoặc kép không hợp lệ: dùng ngoặc đơn (') thay cho ngoặc kép"),
+    (("characters are not allowed",), "tệp có ký tự điều khiển không in được: hãy xóa ký tự đó"),
+    (("another document", "document start"), "có thêm dòng '---' hoặc '...' ở giữa: hãy xóa dòng đó"),
+    (("expected key", "<block end>", "'-' indicator"),
+     "các dòng thụt lề không thẳng hàng, hoặc có chữ thừa sau một giá trị"),
+    (("could not find expected ':'",), "thiếu dấu ':' sau tên khóa"),
+)
+
+
+def explain(problem: str) -> str:
+    """A YAML syntax error in Vietnamese (the parser's words kept when unknown)."""
+    for needles, text in _EXPLAINED:
+        if any(needle in problem for needle in needles):
+            return text
+    return f"cú pháp YAML sai ({problem})"
+
+
 class YamlError(Exception):
     def __init__(self, line: int, detail: str):
         super().__init__(detail)
@@ -90,11 +120,11 @@ def parse(text: str, first_line: int = 1):
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = line_of(mark) if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YamlError(line, problem) from None
+        raise YamlError(line, explain(problem)) from None
     except RecursionError:
         raise YamlError(first_line, _TOO_BIG) from None
     except (ValueError, TypeError) as exc:  # odd bytes in ruamel
-        raise YamlError(first_line, str(exc)) from None
+        raise YamlError(first_line, explain(str(exc))) from None
     if node is None:
         return None
     budget = [_MAX_NODES]
