@@ -226,7 +226,8 @@ def _build_unit(stem: str, rel: str, data: LinedDict, problems: list[Problem]) -
     _unknown_keys(data, UNIT_KEYS, rel, problems)
     unit_id = data.get("id")
     if not UNIT_ID.match(stem):
-        problems.append(Problem(rel, 1, "E405", {"value": stem, "detail": "(tên tệp) không đúng dạng", "expected": stem.lower()}))
+        suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "ma-don-vi"
+        problems.append(Problem(rel, 1, "E405", {"value": stem, "detail": "(tên tệp) không đúng dạng", "expected": suggestion}))
         return None
     if unit_id != stem:
         detail = "bị thiếu" if unit_id is None else "khác tên tệp"
