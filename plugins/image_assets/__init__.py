@@ -46,6 +46,9 @@ THUMB_MAX = 960   # list pages: no file wider than this
 STATS_FILE = "last-build.json"
 
 _config: dict = dict(render.DEFAULTS)
+_fingerprint: list[str] = [render.fingerprint(_config)]
+# realpath() costs an lstat per path component; an image is shown by many articles
+_inside_unit: dict[tuple[str, str], bool] = {}
 
 
 def configure(settings) -> None:
@@ -54,6 +57,15 @@ def configure(settings) -> None:
         _config[key] = settings.get(key, value)
     if isinstance(_config["IMAGE_WIDTHS"], list):
         _config["IMAGE_WIDTHS"] = tuple(_config["IMAGE_WIDTHS"])
+    _fingerprint[0] = render.fingerprint(_config)
+    _inside_unit.clear()
+
+
+def _is_inside(unit_root: str, absolute: str) -> bool:
+    key = (unit_root, absolute)
+    if key not in _inside_unit:
+        _inside_unit[key] = os.path.realpath(absolute).startswith(os.path.realpath(unit_root) + os.sep)
+    return _inside_unit[key]
 
 
 @dataclass(frozen=True)
@@ -171,8 +183,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
     """
     unit = ref.path.split("/")[1]
     absolute = os.path.join(repo_root, ref.path)
-    unit_root = os.path.realpath(os.path.join(repo_root, "content", unit))
-    if not os.path.realpath(absolute).startswith(unit_root + os.sep):
+    if not _is_inside(os.path.join(repo_root, "content", unit), absolute):
         return Problem(article, ref.line, "E501", {"src": ref.src, "unit": unit})
     try:
         stat = os.stat(absolute)
@@ -180,7 +191,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
         return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
     if not os.path.isfile(absolute):
         return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
-    fingerprint = render.fingerprint(_config)
+    fingerprint = _fingerprint[0]
     key = (absolute, stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"])
     if key not in _inspected:
         index = _load_index(repo_root)
