@@ -13,13 +13,14 @@ about decoding image files) belong to plugins/image_assets and its tests.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
 
-from factory import PROVINCE_YML, UNITS, Province
+from factory import CODE_ROOT, UNITS, Province
 from helpers_problems import (article, article_cases, broken_unit_case, line_of, output_files,
                               page_text, parse_problems, setup_units)
 from problems import CATALOGUE
@@ -375,3 +376,24 @@ def test_base_that_is_not_a_commit(git_province):
     result = git_province.check(base="khong-co-nhanh-nay")
     assert result.returncode == 2
     assert 'Không so sánh được với "khong-co-nhanh-nay"' in result.stderr
+
+
+# -- docs/ma-loi.md --------------------------------------------------------------
+
+
+def _catalogue_pattern(code: str) -> re.Pattern:
+    what, fix = CATALOGUE[code]
+    parts = re.split(r"\{\w+\}", f"{what} — {fix}")
+    return re.compile("(.*?)".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+def test_documentation_has_every_code_with_an_example_as_printed():
+    text = (CODE_ROOT / "docs" / "ma-loi.md").read_text(encoding="utf-8")
+    examples = parse_problems(text)
+    for code in CATALOGUE:
+        assert f"### {code} — " in text, f"docs/ma-loi.md has no section for {code}"
+        assert any(e.code == code for e in examples), f"docs/ma-loi.md has no example line for {code}"
+    for example in examples:
+        assert example.code in CATALOGUE, example.text
+        assert _catalogue_pattern(example.code).fullmatch(example.message), \
+            f"docs/ma-loi.md: this example no longer reads as the catalogue prints it:\n{example.text}"
