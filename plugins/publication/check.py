@@ -5,8 +5,9 @@
 With ``--base`` only the unit files and articles changed since REV (the
 pull-request case) are reported, but they are checked against the whole
 registry and against every other article of their unit (duplicate slugs).
-A changed unit file also re-checks that unit's articles.  Exit status 1
-when any error is reported.
+A changed unit file also re-checks that unit's articles, and a changed or
+deleted image the articles that show it.  Exit status 1 when any error is
+reported.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
             continue
         text = (root / path).read_text(encoding="utf-8", errors="replace")
         sources.append(read_source(path, text, registry.province.zone))
+    if base is not None:  # an image changed or deleted: re-check the articles that show it
+        wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
     for source in sources:
         if source.path in wanted_files:
             problems.extend(check_source(source, registry, str(root), now)[0])
