@@ -397,3 +397,12 @@ def test_documentation_has_every_code_with_an_example_as_printed():
         assert example.code in CATALOGUE, example.text
         assert _catalogue_pattern(example.code).fullmatch(example.message), \
             f"docs/ma-loi.md: this example no longer reads as the catalogue prints it:\n{example.text}"
+
+
+def test_base_rechecks_articles_whose_image_was_deleted(git_province):
+    repo = git_province
+    (repo.root / "content/th-b/images/2024/anh-khai-giang.jpg").unlink()
+    result = repo.check(base="HEAD")
+    lines = [p.text.split(" — ")[0] for p in parse_problems(result.stdout)]
+    assert lines == ['content/th-b/2024/khai-giang.md:11: E204 không tìm thấy tệp ảnh "/images/2024/anh-khai-giang.jpg"']
+    assert result.returncode == 1
