@@ -159,20 +159,43 @@ def generate(repo: Path, units_n: int, commits_n: int, seed: int = 7) -> None:
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "main"], check=True)
 
 
-def run_quota(repo: Path, as_of: str, extra=("--timings",)) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "quota", "--root", str(repo), "--as-of", as_of, *extra],
-                          capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr)
-    phases = [l.split("] ", 1)[1] for l in proc.stderr.splitlines() if l.startswith("[thời gian]")]
-    print(f"    {elapsed:6.2f} s  ({'; '.join(phases)})")
-    return elapsed
+def add_commit(repo: Path) -> None:
+    stamp = int(time.time())
+    path = repo / "content" / "truong-0000" / "2026" / f"tin-moi-{stamp}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(article("truong-0000", stamp, dt.datetime(2026, 8, 31, 9, 0), "Người Duyệt truong-0000"))
+    (repo / "content" / "truong-0000" / "images" / "2026").mkdir(parents=True, exist_ok=True)
+    (repo / "content" / "truong-0000" / "images" / "2026" / f"a{stamp}.jpg").write_bytes(b"\xff\xd8 fake")
+    env = dict(os.environ, GIT_AUTHOR_DATE="2026-08-31T10:00:00+07:00", GIT_COMMITTER_DATE="2026-08-31T10:00:00+07:00",
+               GIT_AUTHOR_NAME="GV", GIT_AUTHOR_EMAIL="gv@x", GIT_COMMITTER_NAME="GV", GIT_COMMITTER_EMAIL="gv@x")
+    subprocess.run(["git", "-C", str(repo), "add", "content"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "một bài mới"], check=True, env=env)
+
+
+def drive(repo: str, as_of: str) -> int:
+    """Inside one process: `python -m quota` cold, after one new commit, and with nothing new."""
+    from quota.__main__ import main as quota_main
+    import contextlib
+    import io
+
+    times = []
+    for step in ("cold", "incremental", "warm"):
+        if step == "incremental":
+            add_commit(Path(repo))
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = quota_main(["--root", repo, "--as-of", as_of, "--timings"])
+        if code != 0:
+            return code
+        times.append(time.perf_counter() - started)
+        print(f"    {step}: {times[-1]:.2f} s", file=sys.stderr)
+    print(json.dumps(times))
+    return 0
 
 
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--drive":
+        return drive(sys.argv[2], sys.argv[3])
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="default")
     parser.add_argument("--keep", action="store_true", help="reuse the generated repository when present")
@@ -187,20 +210,14 @@ def main() -> int:
                                capture_output=True, text=True, check=True).stdout)
     as_of = "2026-08-31"
     shutil.rmtree(repo / "cache", ignore_errors=True)
-    cold = run_quota(repo, as_of)
-    # one new commit on top: an article
-    stamp = int(time.time())
-    path = repo / "content" / "truong-0000" / "2026" / f"tin-moi-{stamp}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(article("truong-0000", stamp, dt.datetime(2026, 8, 31, 9, 0), "Người Duyệt truong-0000"))
-    (repo / "content" / "truong-0000" / "images" / "2026").mkdir(parents=True, exist_ok=True)
-    (repo / "content" / "truong-0000" / "images" / "2026" / f"a{stamp}.jpg").write_bytes(b"\xff\xd8 fake")
-    env = dict(os.environ, GIT_AUTHOR_DATE="2026-08-31T10:00:00+07:00", GIT_COMMITTER_DATE="2026-08-31T10:00:00+07:00",
-               GIT_AUTHOR_NAME="GV", GIT_AUTHOR_EMAIL="gv@x", GIT_COMMITTER_NAME="GV", GIT_COMMITTER_EMAIL="gv@x")
-    subprocess.run(["git", "-C", str(repo), "add", "content"], check=True, env=env)
-    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "một bài mới"], check=True, env=env)
-    incremental = run_quota(repo, as_of)
-    warm = run_quota(repo, as_of)
+    # cold, then one new commit, then incremental and warm: in ONE process, so that the cache key
+    # (a hash of the code) cannot change in between while other work edits the plugins.
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    proc = subprocess.run([sys.executable, __file__, "--drive", str(repo), as_of], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    print(proc.stderr, end="")
+    cold, incremental, warm = json.loads(proc.stdout.strip().splitlines()[-1])
     rows = [("generate (fast-import)", generated), ("cold (no cache)", cold),
             ("incremental (1 new commit)", incremental), ("warm (nothing new)", warm)]
     print(f"quota bench, size={args.size}: {units_n} units, {commits_n} article commits, "

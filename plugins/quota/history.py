@@ -29,6 +29,7 @@ run with new commits on top reads only those commits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -447,7 +448,9 @@ class Walker:
 
 # -- cache ----------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _code_version() -> str:
+    """Hash of the code that decides what is published (once per process: the loaded code)."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
     plugins = Path(__file__).resolve().parent.parent
     for package in ("quota", "article_reader", "publication", "unit_registry", "lined_yaml", "dates", "problems"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -96,8 +97,13 @@ def on_duty(rota, day: dt.date):
     return period, rota.order[rota_index(rota.every, first, period) % len(rota.order)]
 
 
-def period_entry(rule: str, period: Period, required: int, articles, channel: str, as_of: dt.date) -> dict:
-    inside = [a for a in articles if period.start <= a.day <= period.end and (channel != "so" or a.send_to_so)]
+def period_entry(rule: str, period: Period, required: int, articles, channel: str, as_of: dt.date,
+                 days=None) -> dict:
+    """``articles`` sorted by day (``days`` their days, for bisection)."""
+    if days is None:
+        days = [a.day for a in articles]
+    window = articles[bisect_left(days, period.start):bisect_right(days, period.end)]
+    inside = [a for a in window if channel != "so" or a.send_to_so]
     published = len(inside)
     if published >= required:
         status = "met"
@@ -123,13 +129,14 @@ def quota_json(registry, as_of: dt.date, counted, first_day=None) -> dict:
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         start, last = unit_span(unit, province, as_of, first_day)
-        articles = by_unit.get(unit_id, [])
+        articles = sorted(by_unit.get(unit_id, []), key=lambda a: a.day)
+        days = [a.day for a in articles]
         periods = []
         for rule in unit.quota:
             for period in periods_between(rule.every, start, last, province.school_year):
-                periods.append(period_entry(rule.label, period, rule.count, articles, rule.channel, as_of))
+                periods.append(period_entry(rule.label, period, rule.count, articles, rule.channel, as_of, days))
         for rota, period in duties(unit, province, start, last):
-            periods.append(period_entry(f"rota:{rota.id}", period, rota.count, articles, "own", as_of))
+            periods.append(period_entry(f"rota:{rota.id}", period, rota.count, articles, "own", as_of, days))
         periods.sort(key=lambda p: (p["rule"], p["start"]))
         units.append({
             "id": unit.id, "name": unit.name, "kind": unit.kind,
