@@ -280,9 +280,11 @@ def _bomb(width: int, height: int, limit: int) -> dict:
 
 
 def attach(content, pictures: dict[int, Picture]) -> None:
-    """Replace the reader's figure markers by figures; galleries for grouped images.
+    """Give a published content its checked pictures (``figures``, ``featured``, ``pictures``).
 
     ``pictures`` maps an index of ``content.source.images`` to its checked file.
+    The HTML is made on demand by :func:`body_html`, so that no second copy of
+    every article's text stays in memory (or in Pelican's cache).
     """
     images = content.source.images
     pictures = dict(pictures)
@@ -290,9 +292,23 @@ def attach(content, pictures: dict[int, Picture]) -> None:
         found = _warned.get((content.source.path, ref.line, ref.src))
         if index not in pictures and found is not None and ref.path == found.source:
             pictures[index] = found
+    content.figures = pictures
+    content.featured = None
+    for index, ref in enumerate(images):
+        if ref.featured and index in pictures:
+            picture = pictures[index]
+            width, height = picture.sizes[-1]
+            content.featured = Featured(url=picture.output_path, width=width, height=height,
+                                        caption=ref.caption, alt=ref.alt or ref.caption, picture=picture)
+    content.pictures = [pictures[index] for index in sorted(pictures)]
+
+
+def body_html(content) -> Markup:
+    """The reader's HTML with its figure markers replaced; galleries for grouped images."""
+    images, pictures = content.source.images, content.figures
     body = [index for index, ref in enumerate(images) if not ref.featured]
     page_dir = posixpath.dirname(content.url)  # pages are written at their URL (unit_sites)
-    text = content.source.html  # the reader's HTML, never the result of an earlier build
+    text = content.source.html
     groups: dict[int, list[int]] = {}
     for marker, index in enumerate(body):
         groups.setdefault(images[index].group, []).append(marker)
@@ -317,15 +333,7 @@ def attach(content, pictures: dict[int, Picture]) -> None:
                 text = text.replace(marker + "\n", "", 1).replace(marker, "", 1)
         else:
             text = text.replace(markers[0], figures[0], 1)
-    content._content = text
-    content.featured = None
-    for index, ref in enumerate(images):
-        if ref.featured and index in pictures:
-            picture = pictures[index]
-            width, height = picture.sizes[-1]
-            content.featured = Featured(url=picture.output_path, width=width, height=height,
-                                        caption=ref.caption, alt=ref.alt or ref.caption, picture=picture)
-    content.pictures = [pictures[index] for index in sorted(pictures)]
+    return Markup(text)
 
 
 # ---------------------------------------------------------------------------
@@ -399,6 +407,7 @@ def _generators(pelican):
 
 def _initialized(pelican):
     configure(pelican.settings)
+    pelican.settings.setdefault("JINJA_GLOBALS", {})["body_html"] = body_html
 
 
 def register():

@@ -94,7 +94,9 @@ class SitesGenerator(Generator):
         self.context["PROVINCE"] = registry.province
         self.context["UNITS"] = units
         self.context["BUILD_DATE"] = today
-        self.context.setdefault("SITE_STATE", {})  # other plugins' per-site state, part of each page's fingerprint
+        # what other plugins show on a site's home page (the quota box), by site id:
+        # part of the home page's fingerprint
+        self.context.setdefault("SITE_STATE", {})
         self.directory = self._directory(registry, today)
 
     def _directory(self, registry, today: dt.date):

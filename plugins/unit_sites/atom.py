@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from image_assets import body_html
+
 ATOM = "http://www.w3.org/2005/Atom"
 UNIT_SCHEME = "urn:x-edu-portal:unit"
 
@@ -58,6 +60,6 @@ def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entri
         _el(entry, "summary", article.source.summary, type="text")
         if with_content:
             # figures use paths relative to the article's page
-            content = _el(entry, "content", article.content, type="html")
+            content = _el(entry, "content", str(body_html(article)), type="html")
             content.set("{http://www.w3.org/XML/1998/namespace}base", f"{domain}/{article.url}")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

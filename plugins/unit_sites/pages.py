@@ -87,8 +87,7 @@ class PageSet:
             unit, parent = site.unit, site.parent
             self._sites[site.id] = _hash(
                 self.global_fp, unit.id, unit.name, unit.email, parent.name if parent else None,
-                [(p.title, p.url) for p in site.pages],
-                self.context.get("SITE_STATE", {}).get(site.id))
+                [(p.title, p.url) for p in site.pages])
         return self._sites[site.id]
 
     def card_fp(self, article) -> str:
@@ -104,7 +103,7 @@ class PageSet:
         key = id(article)
         if key not in self._fulls:
             fields = article.source.fields
-            self._fulls[key] = _hash(self.card_fp(article), article.content, str(getattr(article, "author", "")),
+            self._fulls[key] = _hash(self.card_fp(article), _body_fp(article), str(getattr(article, "author", "")),
                                      [t.name for t in getattr(article, "tags", [])], fields.get("approved_by"),
                                      fields.get("approved_on"), article.send_to_so)
         return self._fulls[key]
@@ -153,13 +152,14 @@ class PageSet:
             site = page.site
             if site is None:
                 continue
-            yield Job(page.url, _hash(self.site_fp(site), "page", page.title, page.content),
+            yield Job(page.url, _hash(self.site_fp(site), "page", page.title, _body_fp(page)),
                       self._renderer(page.url, page.template, page=page))
         for site in generator.sites.values():
             home = Listing(site.unit.name, site.prefix, site.articles)
             unit_news = generator.unit_news[:8] if site.is_portal else []
             base = _hash(self.site_fp(site), [self.card_fp(a) for a in unit_news],
-                         [(c.title, c.url, len(c.articles)) for c in site.categories])
+                         [(c.title, c.url, len(c.articles)) for c in site.categories],
+                         self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
             yield from self._paginated(site.prefix, "index", site.articles, base,
                                        site=site, listing=home, unit_news=unit_news)
             for listing in site.categories:
@@ -191,6 +191,11 @@ class PageSet:
             "don-vi/index.html", "directory", site=portal, groups=generator.directory, today=today))
         yield self._feed("feeds/all.atom.xml", f"{portal.unit.name} — tin của mọi đơn vị", "",
                          self.context.get("articles", []), False)
+
+
+def _body_fp(content) -> tuple:
+    """What image_assets.body_html makes the body from."""
+    return content.source.html, sorted(content.figures.items())
 
 
 def _theme_hash(theme: str) -> str:
