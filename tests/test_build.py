@@ -108,3 +108,16 @@ def test_a_removed_article_disappears_from_output(province):
     province.build()
     assert not (out / "thcs-a/bai-viet/bai-se-bi-xoa.html").exists()
     assert not (out / "thcs-a/bai-viet").exists()
+
+
+def test_noop_rebuild_of_a_git_province_renders_nothing_not_even_the_quota(province):
+    province.article("thcs-a", "2024/a.md", title="Bài có trong lịch sử git")
+    province.git("init", "-q", "-b", "main")
+    province.git("add", "-A")
+    province.git("commit", "-q", "-m", "Bài đầu tiên")
+    out = province.build()
+    xlsx = out / "quota/quota.xlsx"
+    stamp = xlsx.stat().st_mtime_ns
+    second = province.run_build()
+    assert "dựng lại 0 trang, ghi 0 tệp" in second.stdout
+    assert xlsx.stat().st_mtime_ns == stamp

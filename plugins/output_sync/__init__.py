@@ -53,6 +53,15 @@ class Sink:
         self.current[path] = old
         return True
 
+    def unchanged_all(self, paths: list[str], fingerprint: str) -> bool:
+        """True (and all are kept) when every one of ``paths`` has this fingerprint."""
+        if all(self.previous.get(p, ("", ""))[1] == fingerprint and os.path.exists(os.path.join(self.final, p))
+               for p in paths):
+            for path in paths:
+                self.current[path] = self.previous[path]
+            return True
+        return False
+
     def put(self, path: str, data: bytes, fingerprint: str = "") -> None:
         if path in self.current:
             raise FileExistsError(f"two pages write {path}")

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +23,10 @@ def _generator_class():
     from publication import build_now
 
     from .history import GitError, History, load_history
-    from .outputs import write_files
+    import output_sync
+    from unit_sites.pages import render_page, theme_fingerprint
+
+    from .outputs import csv_text, json_text, xlsx_bytes
     from .pages import QUOTA_CSS, filter_css, view
     from .report import build_report
 
@@ -34,42 +36,58 @@ def _generator_class():
             registry = settings["UNIT_REGISTRY"]
             as_of = build_now(settings).date()
             self.report = None
+            head = ""
             try:
                 history = load_history(settings["REPO_ROOT"])
             except GitError as exc:
                 logger.warning("Định mức: %s", exc)
                 self.quota = {"error": str(exc), "as_of": as_of, "units": {}, "groups": []}
             else:
+                head = history.head
                 self.report = build_report(history, as_of, registry)
                 self.quota = view(self.report, self.context.get("SITES"))
                 if not history.shas:
                     self.quota["error"] = "kho chưa có commit nào: chưa có bài nào được tính."
             self.context["QUOTA"] = self.quota
+            # The report follows from the history, the day and the code: while they
+            # stay the same, its files and pages are neither made nor written again.
+            self.fingerprint = "|".join((head, as_of.isoformat(), theme_fingerprint(self),
+                                         self.quota.get("error") or ""))
+            state = self.context.setdefault("SITE_STATE", {})
+            for unit_id in self.quota["units"]:
+                state[unit_id] = ("quota", self.fingerprint)
 
-        def _write(self, writer, name, template, url, site, **kwargs):
-            writer.write_file(name, self.get_template(template), self.context, relative_urls=True,
-                              template_name=template, url=url, site=site, quota=self.quota, **kwargs)
-
-        def generate_output(self, writer):
+        def _pages(self):
+            """(output path, template, local values) of every quota page."""
             sites = self.context.get("SITES", {})
-            portal = sites.get("so")
-            if portal is None:
-                return
-            folder = os.path.join(self.output_path, "quota")
-            os.makedirs(folder, exist_ok=True)
-            css = filter_css(self.quota) if self.report else QUOTA_CSS
-            with open(os.path.join(folder, "quota.css"), "w", encoding="utf-8") as handle:
-                handle.write(css)
-            if self.report is not None:
-                write_files(self.report, folder)
-            self._write(writer, "quota/index.html", "quota", "quota/", portal)
+            portal = sites["so"]
+            yield "quota/index.html", "quota", {"site": portal}
             for group in self.quota.get("groups", []):
                 parent = self.quota["units"].get(group["id"])
                 if parent is None or parent.kind not in PARENT_KINDS:
                     continue
-                site = sites.get(parent.id, portal)
-                self._write(writer, f"{parent.id}/dinh-muc/index.html", "quota_parent", f"{parent.id}/dinh-muc/",
-                            site, group=group, parent=parent)
+                yield (f"{parent.id}/dinh-muc/index.html", "quota_parent",
+                       {"site": sites.get(parent.id, portal), "group": group, "parent": parent})
+
+        def generate_output(self, writer):
+            if "so" not in self.context.get("SITES", {}):
+                return
+            files = ["quota/quota.css"] + (
+                ["quota/quota.json", "quota/quota.csv", "quota/quota.xlsx"] if self.report else [])
+            pages = list(self._pages())
+            sink = output_sync.sink()
+            if sink.unchanged_all(files + [path for path, _, _ in pages], self.fingerprint):
+                return
+            css = filter_css(self.quota) if self.report else QUOTA_CSS
+            sink.put("quota/quota.css", css.encode("utf-8"), self.fingerprint)
+            if self.report is not None:
+                data = self.report.data
+                sink.put("quota/quota.json", json_text(data).encode("utf-8"), self.fingerprint)
+                sink.put("quota/quota.csv", ("\ufeff" + csv_text(data)).encode("utf-8"), self.fingerprint)
+                sink.put("quota/quota.xlsx", xlsx_bytes(self.report), self.fingerprint)
+            for path, template, local in pages:
+                sink.put(path, render_page(self, self.context, path, template, quota=self.quota, **local),
+                         self.fingerprint)
 
     return QuotaGenerator
 

@@ -74,8 +74,8 @@ class PageSet:
         self.now = build_now(self.settings)
         self.domain = self.settings["FEED_DOMAIN"]
         self.per_page = self.settings["DEFAULT_PAGINATION"]
-        self.global_fp = _hash(_theme_hash(generator.theme), os.path.basename(self.settings["CACHE_PATH"]),
-                               self.domain, self.context["PROVINCE"].name, self.per_page)
+        self.global_fp = _hash(theme_fingerprint(generator), self.domain, self.context["PROVINCE"].name,
+                               self.per_page)
         self._cards: dict[int, str] = {}
         self._fulls: dict[int, str] = {}
         self._sites: dict[str, str] = {}
@@ -111,12 +111,7 @@ class PageSet:
     # -- rendering ----------------------------------------------------------
 
     def _renderer(self, path: str, template: str, **local) -> Callable[[], bytes]:
-        def render() -> bytes:
-            values = dict(self.context)
-            relative = path_to_url(get_relative_path(path))
-            values.update(SITEURL=relative, localsiteurl=relative, output_file=path, **local)
-            return self.generator.get_template(template).render(values).encode("utf-8")
-        return render
+        return lambda: render_page(self.generator, self.context, path, template, **local)
 
     def _paginated(self, folder: str, template: str, articles, fp_base: str, **local):
         paginator = Paginator(f"{folder}index.html", folder, articles, self.settings, self.per_page)
@@ -191,6 +186,19 @@ class PageSet:
             "don-vi/index.html", "directory", site=portal, groups=generator.directory, today=today))
         yield self._feed("feeds/all.atom.xml", f"{portal.unit.name} — tin của mọi đơn vị", "",
                          self.context.get("articles", []), False)
+
+
+def render_page(generator, context: dict, path: str, template: str, **local) -> bytes:
+    """One page of the theme, its links relative to where it is written."""
+    values = dict(context)
+    relative = path_to_url(get_relative_path(path))
+    values.update(SITEURL=relative, localsiteurl=relative, output_file=path, **local)
+    return generator.get_template(template).render(values).encode("utf-8")
+
+
+def theme_fingerprint(generator) -> str:
+    """The theme's templates and the code: a page made by other plugins depends on both too."""
+    return _hash(_theme_hash(generator.theme), os.path.basename(generator.settings["CACHE_PATH"]))
 
 
 def _body_fp(content) -> tuple:
