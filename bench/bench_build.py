@@ -2,7 +2,7 @@
 
     python bench/bench_build.py --size default|small [--work DIR] [--skip-baseline]
 
-Scenarios, each a fresh process (peak memory = the whole process tree, sampled):
+Scenarios, each a fresh process (peak memory: Pss of the whole process tree, sampled):
 cold full build (content cache and output removed; the image cache is warmed
 first, because images are measured by bench_images.py), no-op rebuild, one
 article changed, one unit added; and plain Pelican (python-markdown, default
@@ -43,25 +43,30 @@ ARTICLE_TRANSLATION_ID = None
 """
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KB."""
+def _tree_memory_kb(root_pid: int) -> int:
+    """Proportional set size (Pss) of a process and all its descendants, in KB.
+
+    Pss shares each copy-on-write page among the processes that map it, so
+    forked workers are not counted as copies of their parent.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/status") as handle:
-                fields = dict(line.split(":", 1) for line in handle if ":" in line)
-        except OSError:
+            with open(f"/proc/{entry}/stat") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        pid = int(entry)
-        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        children.setdefault(ppid, []).append(int(entry))
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(l.split()[1]) for l in handle if l.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
         stack.extend(children.get(pid, []))
     return total
 
@@ -73,7 +78,7 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> di
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            peak[0] = max(peak[0], _tree_memory_kb(proc.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
