@@ -31,6 +31,8 @@ ARTICLE_EXCLUDES = PAGE_PATHS
 STATIC_PATHS = []
 IGNORE_FILES = [".*", "_*", "*.tmp"]
 READERS = {"html": None, "htm": None, "rst": None}
+# Every value is escaped unless it is markup already (article bodies, figures, cards).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 ARTICLE_URL = "{site}bai-viet/{slug}.html"
 PAGE_URL = "{site}trang/{slug}.html"
