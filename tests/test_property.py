@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
