@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from PIL import Image, ImageChops, ImageOps  # noqa: E402
 
 import image_assets  # noqa: E402
+import output_sync  # noqa: E402
 from image_assets import render  # noqa: E402
 
 SIZES = {"default": 40, "small": 10}
@@ -86,7 +87,9 @@ def build(repo: Path, photos: list[Path], out: Path) -> tuple[float, dict]:
         found = image_assets.inspect(str(repo), "content/bench/bai.md", ref)
         assert isinstance(found, image_assets.Picture), found
         pictures.append(found)
-    stats = image_assets.publish(pictures, str(repo), str(out))
+    output_sync.start(str(out), str(out), str(out) + ".manifest.json")  # as a build starts it
+    stats = image_assets.publish(pictures, str(repo))
+    output_sync.commit()
     image_assets.save_index(str(repo))
     return time.perf_counter() - started, stats
 
@@ -96,6 +99,8 @@ def fresh_process_state() -> None:
     image_assets._inspected.clear()
     image_assets._index = None
     image_assets._index_root = None
+    image_assets._stats.clear()
+    image_assets._inside_unit.clear()
 
 
 def main(argv=None) -> int:

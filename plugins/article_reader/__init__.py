@@ -70,7 +70,16 @@ def _forget_markdown_package(generator):
 
 
 def _prefetch_articles(generator):
+    generator.reads_before = READ_COUNT
     prefetch.prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def _keep_unchanged_cache(generator):
+    """Pelican rewrites its whole content cache after every build (3.6 s of a
+    35,000-article no-op rebuild); when no file was read, the file on disk is
+    already right."""
+    if READ_COUNT == getattr(generator, "reads_before", None) and hasattr(generator, "_cache_data_policy"):
+        generator._cache_data_policy = False
 
 
 def _prefetch_pages(generator):
@@ -81,4 +90,5 @@ def register():
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_markdown_package)
     signals.article_generator_init.connect(_prefetch_articles)
+    signals.article_generator_pretaxonomy.connect(_keep_unchanged_cache)
     signals.page_generator_init.connect(_prefetch_pages)

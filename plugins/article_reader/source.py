@@ -8,6 +8,7 @@ checked each build by the publication plugin.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -30,6 +31,7 @@ SUMMARY_WORDS = 45
 _FILE_NAME = re.compile(r"^[\w\-. ]+\.(jpe?g|png|gif|webp|heic|heif|bmp|tiff?)$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # tag and category names repeat across many lists
 def slugify(text: str) -> str:
     """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'."""
     text = text.replace("đ", "d").replace("Đ", "D")

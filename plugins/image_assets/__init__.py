@@ -22,7 +22,7 @@ import logging
 import os
 import posixpath
 import re
-import shutil
+import stat as stat_module
 import time
 import warnings
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ from PIL import Image, UnidentifiedImageError
 from pelican import signals
 from pelican.generators import Generator
 
+import output_sync
 from problems import Problem
 
 from . import render
@@ -59,6 +60,21 @@ def configure(settings) -> None:
         _config["IMAGE_WIDTHS"] = tuple(_config["IMAGE_WIDTHS"])
     _fingerprint[0] = render.fingerprint(_config)
     _inside_unit.clear()
+    _stats.clear()
+
+
+_stats: dict[str, os.stat_result | None] = {}
+
+
+def _file_stat(absolute: str) -> os.stat_result | None:
+    """The stat of a regular file, None if there is none; once per path and process."""
+    if absolute not in _stats:
+        try:
+            found = os.stat(absolute)
+            _stats[absolute] = found if stat_module.S_ISREG(found.st_mode) else None
+        except OSError:
+            _stats[absolute] = None
+    return _stats[absolute]
 
 
 def _is_inside(unit_root: str, absolute: str) -> bool:
@@ -185,11 +201,8 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
     absolute = os.path.join(repo_root, ref.path)
     if not _is_inside(os.path.join(repo_root, "content", unit), absolute):
         return Problem(article, ref.line, "E501", {"src": ref.src, "unit": unit})
-    try:
-        stat = os.stat(absolute)
-    except OSError:
-        return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
-    if not os.path.isfile(absolute):
+    stat = _file_stat(absolute)
+    if stat is None:
         return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
     fingerprint = _fingerprint[0]
     key = (absolute, stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"])
@@ -340,8 +353,8 @@ def body_html(content) -> Markup:
 # Writing the files
 
 
-def publish(pictures, repo_root: str, output_path: str, workers: int = 0) -> dict:
-    """Make the missing cache entries (in parallel), then link every file into output/.
+def publish(pictures, repo_root: str, workers: int = 0) -> dict:
+    """Make the missing cache entries (in parallel), then link the new files into output/ (output_sync).
 
     Returns counts: ``processed`` (photos rendered now), ``cached`` (found in the
     cache), ``linked``/``copied`` (files put into output/), ``seconds``.
@@ -359,23 +372,14 @@ def publish(pictures, repo_root: str, output_path: str, workers: int = 0) -> dic
     results = render.run_jobs(jobs, workers or _config["IMAGE_WORKERS"])
     stats = {"photos": len(unique), "processed": len(results), "cached": len(unique) - len(results),
              "bytes_written": sum(r[2] for r in results), "linked": 0, "copied": 0}
-    done = set()
-    for picture in pictures:
+    sink = output_sync.sink()
+    # one source file, one set of output files (two identical photos share a cache entry only)
+    for picture in {picture.source: picture for picture in pictures}.values():
         for name, rel in picture.files():
-            if rel in done:
-                continue
-            done.add(rel)
-            source = os.path.join(cache_root, picture.key, name)
-            target = os.path.join(output_path, rel)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.unlink(target)
-            try:
-                os.link(source, target)
-                stats["linked"] += 1
-            except OSError:
-                shutil.copyfile(source, target)
-                stats["copied"] += 1
+            before = sink.written
+            # the file name carries the content hash: the key is a fingerprint of its bytes
+            sink.link(rel, os.path.join(cache_root, picture.key, name), picture.key)
+            stats["linked"] += sink.written - before
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return stats
 
@@ -392,7 +396,7 @@ class ImagesGenerator(Generator):
         for content in self.context.get("articles", []) + self.context.get("pages", []):
             pictures.extend(getattr(content, "pictures", []))
         cache_root = os.path.join(root, "cache", "images")
-        stats = publish(pictures, root, self.output_path)
+        stats = publish(pictures, root)
         save_index(root)
         os.makedirs(cache_root, exist_ok=True)
         with open(os.path.join(cache_root, STATS_FILE), "w", encoding="utf-8") as f:

@@ -77,6 +77,21 @@ class Sink:
             handle.write(data)
         self.written += 1
 
+    def link(self, path: str, source: str, fingerprint: str) -> None:
+        """A file whose name already says its content (e.g. a resized image): hard-linked, not copied."""
+        if self.unchanged(path, fingerprint):
+            return
+        if path in self.current:
+            raise FileExistsError(f"two files write {path}")
+        target = os.path.join(self.staging, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.current[path] = [fingerprint, fingerprint]
+        self.written += 1
+
     def merge(self, records: dict[str, list[str]], written: int, rendered: int) -> None:
         """Take the records of pages rendered by a worker process."""
         for path in records:
