@@ -121,3 +121,11 @@ def test_noop_rebuild_of_a_git_province_renders_nothing_not_even_the_quota(provi
     second = province.run_build()
     assert "dựng lại 0 trang, ghi 0 tệp" in second.stdout
     assert xlsx.stat().st_mtime_ns == stamp
+
+
+def test_a_category_without_letters_falls_back_to_the_default(province):
+    province.article("thcs-a", "2024/a.md", title="Bài có chuyên mục lạ", category='"!!!"')
+    out = province.build()
+    assert not (out / "thcs-a/chuyen-muc/index.html").exists()
+    listing = html.parse(str(out / "thcs-a/chuyen-muc/tin-tuc/index.html"))
+    assert "Bài có chuyên mục lạ" in {a.text for a in listing.iterfind(".//main//a")}

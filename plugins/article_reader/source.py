@@ -190,7 +190,9 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
 
     fields = source.fields
     fields["author"] = _text_value(source, data, "author", "ví dụ: author: Nguyễn Thị Lan")
-    fields["category"] = _text_value(source, data, "category", "ví dụ: category: Hoạt động giáo dục") or DEFAULT_CATEGORY
+    category = _text_value(source, data, "category", "ví dụ: category: Hoạt động giáo dục")
+    # a name with no letter or digit ("!!!") would have no address of its own
+    fields["category"] = category if slugify(category) else DEFAULT_CATEGORY
     fields["tags"] = _tags(source, data)
     summary = _text_value(source, data, "summary", "viết tóm tắt trên một dòng")
     if summary:
