@@ -1,7 +1,7 @@
 """Read the files Pelican will ask for, in parallel, before it asks.
 
-Pelican reads files one by one in one process.  When a build has many files
-that are not in its content cache (a cold build, a fresh clone), they are
+Pelican reads files one by one in one process.  When a build has no content
+cache yet (a cold build, a fresh clone, new code), the files are
 read here first by forked worker processes, and ContractReader.read takes
 the result instead of reading the file again.  Only plain data (Source)
 crosses processes; Pelican's objects are made in the main process.
@@ -43,6 +43,10 @@ def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
     settings = generator.settings
     processes = int(settings.get("READ_PROCESSES") or os.cpu_count() or 1)
     if processes < 2:
+        return
+    if getattr(generator, "_cache", None):
+        # a content cache exists: few files are new (a pull request's worth), and
+        # finding them would hash every file once more than Pelican does anyway
         return
     files = generator.get_files(settings[paths_setting], exclude=settings[excludes_setting])
     missing = [os.path.join(generator.path, f) for f in sorted(files) if generator.get_cached_data(f, None) is None]

@@ -140,6 +140,7 @@ def _hand_over_articles(generator):
     with its lists, ArticlesGenerator would still format a URL per article
     and per tag only to find that nothing is to be saved.
     """
+    generator.handed_over = generator.articles
     generator.articles = []
     generator.translations, generator.hidden_articles, generator.hidden_translations = [], [], []
     generator.drafts, generator.drafts_translations = [], []
@@ -148,7 +149,17 @@ def _hand_over_articles(generator):
 
 
 def _hand_over_pages(generator):
+    generator.handed_over = generator.pages
     generator.pages, generator.hidden_pages, generator.draft_pages = [], [], []
+
+
+def _take_back_articles(generator, writer):
+    """After Pelican's (empty) writing pass: its closing "Processed N articles" counts them."""
+    generator.articles = generator.handed_over
+
+
+def _take_back_pages(generator, writer):
+    generator.pages = generator.handed_over
 
 
 def _filters(pelican):
@@ -161,3 +172,5 @@ def register():
     signals.get_generators.connect(_generators)
     signals.article_generator_finalized.connect(_hand_over_articles)
     signals.page_generator_finalized.connect(_hand_over_pages)
+    signals.article_writer_finalized.connect(_take_back_articles)
+    signals.page_writer_finalized.connect(_take_back_pages)
