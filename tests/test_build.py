@@ -7,7 +7,7 @@ import subprocess
 
 from lxml import etree, html
 
-from factory import CODE_ROOT, PYTHON, Province
+from factory import CODE_ROOT, PYTHON
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from factory import UNITS, Province
+from factory import Province
 from helpers import commit, make_province
 
 
