@@ -8,7 +8,6 @@ raises for bad content: the problems travel with the article in its metadata
 from __future__ import annotations
 
 import html
-import os
 
 from pelican import signals
 from pelican.readers import BaseReader

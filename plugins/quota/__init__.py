@@ -20,12 +20,11 @@ PARENT_KINDS = ("phong-gddt", "xa")
 def _generator_class():
     from pelican.generators import Generator
 
-    from publication import build_now
-
-    from .history import GitError, History, load_history
     import output_sync
+    from publication import build_now
     from unit_sites.pages import render_page, theme_fingerprint
 
+    from .history import GitError, load_history
     from .outputs import csv_text, json_text, xlsx_bytes
     from .pages import QUOTA_CSS, filter_css, view
     from .report import build_report

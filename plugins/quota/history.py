@@ -33,8 +33,6 @@ import functools
 import hashlib
 import os
 import pickle
-import posixpath
-import shutil
 import subprocess
 import tempfile
 from bisect import bisect_right

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-import os
 from collections import defaultdict
 from pathlib import Path
 
-from .periods import periods_between, quarter_of
+from .periods import periods_between
 
 STATUS_VI = {"met": "đạt", "open": "đang mở", "missed": "không đạt", "none": "không yêu cầu"}
 EVERY_VI = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "semester": "Học kỳ", "year": "Năm",
