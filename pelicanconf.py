@@ -29,7 +29,7 @@ PAGE_PATHS = sorted(f"{p.parent.name}/pages" for p in _CONTENT.glob("*/pages") i
 ARTICLE_PATHS = [""]
 ARTICLE_EXCLUDES = PAGE_PATHS
 STATIC_PATHS = []
-IGNORE_FILES = [".*", "_*", "*.tmp"]
+IGNORE_FILES = [".*"]  # hidden files and folders only: see article_reader.content_kind
 READERS = {"html": None, "htm": None, "rst": None}
 # Every value is escaped unless it is markup already (article bodies, figures, cards).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}

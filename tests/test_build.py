@@ -129,3 +129,26 @@ def test_a_category_without_letters_falls_back_to_the_default(province):
     assert not (out / "thcs-a/chuyen-muc/index.html").exists()
     listing = html.parse(str(out / "thcs-a/chuyen-muc/tin-tuc/index.html"))
     assert "Bài có chuyên mục lạ" in {a.text for a in listing.iterfind(".//main//a")}
+
+
+def test_hidden_files_are_skipped_and_nested_pages_are_pages_for_build_and_check(province):
+    province.article("thcs-a", "2024/a.md", title="Bài bình thường của trường")
+    province.article("thcs-a", "2024/_nhap.md", title="Bài có tên bắt đầu bằng gạch dưới")
+    province.write("content/thcs-a/.cu/b.md", "---\nsave_as: ../x.html\n---\n")  # an editor's leftover
+    province.write("content/thcs-a/pages/gioi-thieu/lich-su.md",
+                   "---\ntitle: Lịch sử nhà trường\ndate: 2020-01-01\n---\n\nNội dung.\n")
+    check = province.check()
+    assert not any(".cu/b.md" in line for line in check.lines)
+    nested = [line for line in check.lines if "pages/gioi-thieu/lich-su.md" in line]
+    assert nested and all(": E101 " in line for line in nested)  # a page takes no date
+    assert not any("_nhap.md" in line for line in check.lines)  # an article like any other, and valid
+    out = province.build()
+    assert (out / "thcs-a/bai-viet/bai-co-ten-bat-dau-bang-gach-duoi.html").exists()
+
+
+def test_the_so_has_a_feed_of_its_own_articles(province):
+    province.article("so", "2024/a.md", title="Tin riêng của Sở")
+    province.article("van-phong", "2024/b.md", title="Tin của Văn phòng")
+    out = province.build()
+    own = [e.findtext(f"{ATOM}title") for e in etree.parse(str(out / "so/feeds/atom.xml")).iter(f"{ATOM}entry")]
+    assert own == ["Tin riêng của Sở"]

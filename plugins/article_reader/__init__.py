@@ -13,9 +13,9 @@ from pelican import signals
 from pelican.readers import BaseReader
 
 from . import prefetch
-from .source import ImageRef, Source, read_source, slugify
+from .source import ImageRef, Source, content_kind, read_source, slugify
 
-__all__ = ["ContractReader", "ImageRef", "Source", "read_source", "slugify", "register"]
+__all__ = ["ContractReader", "ImageRef", "Source", "content_kind", "read_source", "slugify", "register"]
 
 _EPOCH = "1970-01-01"
 # Files actually read in this process: the rest came from Pelican's content cache.

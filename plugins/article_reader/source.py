@@ -28,16 +28,32 @@ PAGE_KEYS = ("title", "slug", "order")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_CATEGORY = "Tin tức"
 SUMMARY_WORDS = 45
-_FILE_NAME = re.compile(r"^[\w\-. ]+\.(jpe?g|png|gif|webp|heic|heif|bmp|tiff?)$", re.IGNORECASE)
+_FILE_NAME = re.compile(r"^[\w\-. /]+\.(jpe?g|png|gif|webp|heic|heif|bmp|tiff?)$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # tag and category names repeat across many lists
 def slugify(text: str) -> str:
-    """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
+    """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'.
+
+    Leading and trailing '-' are trimmed; letters without a Latin base (Ð aside,
+    which looks like Đ) are dropped.
+    """
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def content_kind(repo_path: str) -> str | None:
+    """"article", "page" (content/<unit>/pages/**) or None for a Markdown file the build ignores.
+
+    Every ``content/**/*.md`` is content (contract section 2) except hidden files
+    and folders (a leading "."), which editors and tools leave behind.
+    """
+    parts = repo_path.split("/")
+    if parts[0] != "content" or not repo_path.endswith(".md") or any(p.startswith(".") for p in parts[1:]):
+        return None
+    return "page" if len(parts) >= 4 and parts[2] == "pages" else "article"
 
 
 @dataclass
@@ -75,7 +91,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     """``path`` is the repository path ``content/<unit>/...``."""
     parts = path.split("/")
     unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
-    is_page = len(parts) == 4 and parts[2] == "pages"
+    is_page = content_kind(path) == "page"
     source = Source(path=path, unit=unit, is_page=is_page)
     if unit is None:
         source.problems.append(Problem(path, 1, "E108", {

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from article_reader import read_source
+from article_reader import content_kind, read_source
 from problems import has_errors
 from unit_registry import load
 
@@ -46,7 +46,8 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
     content = root / "content"
-    all_md = sorted(p.relative_to(root).as_posix() for p in content.rglob("*.md")) if content.is_dir() else []
+    found = (p.relative_to(root).as_posix() for p in content.rglob("*.md")) if content.is_dir() else ()
+    all_md = sorted(path for path in found if content_kind(path))
     if base is None:
         wanted_files, wanted_units = set(all_md), None
         problems = list(registry.problems)

@@ -11,10 +11,22 @@
 from __future__ import annotations
 
 import logging
+import os
 
 logger = logging.getLogger(__name__)
 
 PARENT_KINDS = ("phong-gddt", "xa")
+
+
+def requested_as_of(value: str | None = None):
+    """The as-of day asked for (``--as-of``, else the AS_OF environment variable), or None: today.
+
+    Raises ValueError for a value that is not YYYY-MM-DD.
+    """
+    import datetime as dt
+
+    value = value or os.environ.get("AS_OF")
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _generator_class():
@@ -33,7 +45,12 @@ def _generator_class():
         def generate_context(self):
             settings = self.settings
             registry = settings["UNIT_REGISTRY"]
-            as_of = build_now(settings).date()
+            try:
+                as_of = requested_as_of() or build_now(settings).date()
+            except ValueError:
+                logger.error("AS_OF=%s không phải ngày dạng năm-tháng-ngày (ví dụ 2025-01-20); "
+                             "định mức được tính đến hôm nay.", os.environ.get("AS_OF"))
+                as_of = build_now(settings).date()
             self.report = None
             head = ""
             try:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
 
+from . import requested_as_of
 from .history import GitError, load_history
 from .outputs import terminal_table, write_files
 from .report import build_report
@@ -28,13 +30,12 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm cache/quota/")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            print(f"Ngày \"{args.as_of}\" không đúng dạng năm-tháng-ngày, ví dụ AS_OF=2023-01-20.", file=sys.stderr)
-            return 2
+    try:
+        as_of = requested_as_of(args.as_of)
+    except ValueError:
+        print(f"Ngày \"{args.as_of or os.environ.get('AS_OF')}\" không đúng dạng năm-tháng-ngày, "
+              "ví dụ AS_OF=2023-01-20.", file=sys.stderr)
+        return 2
     clock = [time.perf_counter()]
 
     def lap(name):

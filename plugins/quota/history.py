@@ -41,6 +41,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from article_reader import content_kind
+
 CACHE_FORMAT = 1
 EMPTY = "0" * 40
 
@@ -93,13 +95,8 @@ def _parse_many(items):
 
 
 def is_article(path: str) -> bool:
-    """content/<unit>/**/*.md, not a static page, not a file the build ignores."""
-    if not path.startswith("content/") or not path.endswith(".md"):
-        return False
-    parts = path.split("/")
-    if len(parts) < 3 or (len(parts) >= 4 and parts[2] == "pages"):
-        return False
-    return not any(p.startswith((".", "_")) for p in parts[1:])
+    """content/<unit>/**/*.md that the build reads as an article (not a page, not hidden)."""
+    return content_kind(path) == "article" and path.count("/") >= 2
 
 
 # -- git ------------------------------------------------------------------------------------

@@ -177,6 +177,9 @@ class PageSet:
             office = Listing(self.units[office_id].name, f"{office_id}/", articles)
             yield from self._listing(portal, office, "Đơn vị")
             yield self._feed(f"{office_id}/feeds/atom.xml", office.title, office.path, articles, True)
+        # section 9 gives every unit a feed of its own articles, the Sở too
+        own = [a for a in self.context.get("articles", []) if a.unit == "so"]
+        yield self._feed("so/feeds/atom.xml", portal.unit.name, "", own, True)
         news = Listing("Tin từ các đơn vị", "tin-don-vi/", generator.unit_news)
         yield from self._listing(portal, news, "")
         today = self.now.date()

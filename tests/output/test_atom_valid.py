@@ -172,7 +172,10 @@ def test_every_unit_feed_holds_all_of_its_articles_and_only_them(demo_output, fe
             continue
         unit = name.split("/")[0]
         pages = _entry_pages(tree)
-        assert sorted(pages) == sorted(_article_pages(demo_output, unit)), f"{name}: entries differ from {unit}/bai-viet/"
+        # the Sở's own articles live at the portal's root: bai-viet/
+        expected = ({p for p in _article_pages(demo_output) if p.startswith("bai-viet/")} if unit == "so"
+                    else _article_pages(demo_output, unit))
+        assert sorted(pages) == sorted(expected), f"{name}: entries differ from the unit's article pages"
         for entry in tree.getroot().iterfind("a:entry", NS):
             assert [c.get("term") for c in _unit_terms(entry)] == [unit], (
                 f"{name}: entry {entry.findtext('a:id', namespaces=NS)} is not credited to {unit}")

@@ -173,3 +173,17 @@ def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
     day = dt.date(2022, 11, 30)
     assert build_report(cached, day).data == build_report(fresh, day).data
     assert counted(build_report(cached, day).data, "thcs-a") == {"2022-10": 1, "2022-11": 1}
+
+
+def test_as_of_environment_variable_fixes_the_day_of_the_build_report(tmp_path, monkeypatch):
+    from factory import Province
+
+    province = Province(tmp_path / "repo")
+    province.article("thcs-a", "2024/a.md", date="2024-11-07 08:30")
+    province.git("init", "-q", "-b", "main")
+    province.git("add", "-A")
+    province.git("commit", "-q", "-m", "bài", date="2024-11-07T09:00:00+07:00")
+    monkeypatch.setenv("AS_OF", "2024-12-31")
+    out = province.build()
+    data = json.loads((out / "quota/quota.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == "2024-12-31"
