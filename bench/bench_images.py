@@ -101,6 +101,7 @@ def fresh_process_state() -> None:
     image_assets._index_root = None
     image_assets._stats.clear()
     image_assets._inside_unit.clear()
+    image_assets._pictures.clear()
 
 
 def main(argv=None) -> int:

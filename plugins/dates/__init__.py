@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -43,7 +44,13 @@ def parse_local_datetime(value, zone: ZoneInfo) -> dt.datetime | None:
 
 def long_date(value: dt.date) -> str:
     """"Thứ Hai, 07/11/2022"."""
-    return format_date(value, "EEEE, dd/MM/yyyy", locale="vi")
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return _long_day(day)
+
+
+@functools.lru_cache(maxsize=8192)  # Babel takes ~30 µs a call; days repeat across 35,000 articles
+def _long_day(day: dt.date) -> str:
+    return format_date(day, "EEEE, dd/MM/yyyy", locale="vi")
 
 
 def short_date(value: dt.date) -> str:

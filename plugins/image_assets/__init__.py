@@ -61,9 +61,20 @@ def configure(settings) -> None:
     _fingerprint[0] = render.fingerprint(_config)
     _inside_unit.clear()
     _stats.clear()
+    _pictures.clear()
 
 
 _stats: dict[str, os.stat_result | None] = {}
+_pictures: dict[tuple, "Picture"] = {}
+
+
+def _picture(source: str, sha256: str, width: int, height: int, fingerprint: str) -> "Picture":
+    """One Picture per file and settings, however many articles show it."""
+    key = (source, sha256, width, height, fingerprint)
+    if key not in _pictures:
+        _pictures[key] = Picture(source, render.cache_key(sha256, _config), width, height,
+                                 render.plan(width, height, _config["IMAGE_WIDTHS"]))
+    return _pictures[key]
 
 
 def _file_stat(absolute: str) -> os.stat_result | None:
@@ -220,8 +231,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
         args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
         return Problem(article, ref.line, facts["code"], args)
     width, height = facts["size"]
-    picture = Picture(ref.path, render.cache_key(facts["sha256"], _config), width, height,
-                      render.plan(width, height, _config["IMAGE_WIDTHS"]))
+    picture = _picture(ref.path, facts["sha256"], width, height, _fingerprint[0])
     if width < _config["IMAGE_MIN_WIDTH"]:
         _warned[(article, ref.line, ref.src)] = picture
         return Problem(article, ref.line, "W604", {"src": ref.src, "width": width, "height": height,

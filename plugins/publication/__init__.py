@@ -10,6 +10,7 @@ A failing article is left out of every list, feed and page; the rest builds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import unicodedata
@@ -24,6 +25,7 @@ from problems import Problem, has_errors, log_problems
 logger = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4096)  # a unit's few approvers sign thousands of articles
 def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
@@ -34,7 +36,7 @@ def approval_problems(source, unit) -> list[Problem]:
     approver = fields.get("approved_by")
     if not approver:
         problems.append(Problem(path, lines.get("approved_by", 1), "E301"))
-    elif _name_key(approver) not in {_name_key(n) for n in unit.approver_names()}:
+    elif _name_key(approver) not in map(_name_key, unit.approver_names()):
         problems.append(Problem(path, lines["approved_by"], "E302", {
             "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names())}))
     approved_on = fields.get("approved_on")

@@ -35,9 +35,15 @@ def _grouped(site: Site, folder: str, kind: str, names_of) -> list[Listing]:
             names[name] = names.get(name, 0) + 1
             if not articles or articles[-1] is not article:
                 articles.append(article)
-    listings = [Listing(max(names, key=lambda n: (names[n], n)), f"{site.prefix}{folder}/{slug}/", arts, kind)
+    listings = [Listing(_most_used(names), f"{site.prefix}{folder}/{slug}/", arts, kind)
                 for slug, (names, arts) in groups.items()]
     return sorted(listings, key=lambda listing: listing.path)
+
+
+def _most_used(names: dict[str, int]) -> str:
+    if len(names) == 1:
+        return next(iter(names))
+    return max(names, key=lambda name: (names[name], name))
 
 
 def _listings(site: Site) -> None:
@@ -55,8 +61,9 @@ class SitesGenerator(Generator):
         today = build_now(self.settings).date()
         units = registry.units
         articles = self.context.get("articles", [])
-        # newest first; ties by path, so that every build lists them in one order
-        articles.sort(key=lambda a: (-a.date.timestamp(), a.source.path))
+        # newest first; ties by path, so that every build lists them in one order (two stable sorts)
+        articles.sort(key=lambda a: a.source.path)
+        articles.sort(key=lambda a: a.date, reverse=True)
         sites: dict[str, Site] = {}
         for unit in units.values():
             if unit.has_own_site or unit.id == "so":

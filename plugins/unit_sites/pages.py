@@ -118,13 +118,19 @@ class PageSet:
         paginator = Paginator(f"{folder}index.html", folder, articles, self.settings, self.per_page)
         for number in range(1, paginator.num_pages + 1):
             page = paginator.page(number)
-            previous = paginator.page(number - 1) if number > 1 else None
-            following = paginator.page(number + 1) if number < paginator.num_pages else None
             fingerprint = _hash(fp_base, template, number, paginator.num_pages,
                                 [self.card_fp(a) for a in page.object_list])
-            yield Job(page.save_as, fingerprint, self._renderer(
-                page.save_as, template, articles=articles, articles_paginator=paginator, articles_page=page,
-                articles_previous_page=previous, articles_next_page=following, **local))
+            yield Job(page.save_as, fingerprint, self._page_renderer(paginator, page, template, articles, local))
+
+    def _page_renderer(self, paginator, page, template, articles, local) -> Callable[[], bytes]:
+        def render() -> bytes:  # neighbours made only for the pages that are rendered
+            number = page.number
+            previous = paginator.page(number - 1) if number > 1 else None
+            following = paginator.page(number + 1) if number < paginator.num_pages else None
+            return render_page(self.generator, self.context, page.save_as, template, articles=articles,
+                               articles_paginator=paginator, articles_page=page,
+                               articles_previous_page=previous, articles_next_page=following, **local)
+        return render
 
     def _listing(self, site, listing, heading_kind: str):
         base = _hash(self.site_fp(site), listing.title, heading_kind)
