@@ -256,7 +256,9 @@ def render_all(generator, jobs: list[Job], sink) -> None:
     share = len(jobs) // processes  # the main process's part: the first jobs
     step = max(50, (len(jobs) - share) // ((processes - 1) * 4))
     bounds = [(start, min(start + step, len(jobs))) for start in range(share, len(jobs), step)]
-    gc.freeze()  # the collector would otherwise write to (and so copy) every shared object
+    # the collector would otherwise write to (and so copy) every shared object;
+    # nothing is unfrozen afterwards: the build ends soon after rendering
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
             pending = pool.map_async(_render_range, bounds)
@@ -265,5 +267,4 @@ def render_all(generator, jobs: list[Job], sink) -> None:
             for records, written in pending.get():
                 sink.merge(records, written, len(records))
     finally:
-        gc.unfreeze()
         _PENDING = []
