@@ -79,7 +79,7 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> di
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_memory_kb(proc.pid))
-            time.sleep(0.1)
+            time.sleep(0.5)  # reading smaps_rollup of a large process costs CPU: sample sparingly
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
