@@ -33,13 +33,13 @@ from pelican import signals
 from pelican.generators import Generator
 
 import output_sync
+from article_reader.markdown import FIGURE_MARKER  # the reader leaves these where figures go
 from problems import Problem
 
 from . import render
 
 logger = logging.getLogger(__name__)
 
-FIGURE_MARKER = "<!--figure:{}-->"
 SIZES_BODY = "(min-width: 46rem) 44rem, 100vw"
 SIZES_GALLERY = "(min-width: 46rem) 22rem, 100vw"
 SIZES_CARD = "(min-width: 60rem) 22rem, 100vw"

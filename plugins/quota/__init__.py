@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 
@@ -23,8 +24,6 @@ def requested_as_of(value: str | None = None):
 
     Raises ValueError for a value that is not YYYY-MM-DD.
     """
-    import datetime as dt
-
     value = value or os.environ.get("AS_OF")
     return dt.date.fromisoformat(value) if value else None
 
