@@ -100,6 +100,19 @@ def test_one_article_change_rewrites_only_what_shows_it_and_matches_a_clean_buil
     assert {p: data for p, (data, _) in after.items()} == {p: data for p, (data, _) in _snapshot(clean).items()}
 
 
+def test_a_caption_only_edit_reaches_the_article_page(province, tmp_path):
+    path = province.article("thcs-a", "2024/a.md", title="Bài có ảnh")
+    out = province.build()
+    text = (province.root / path).read_text(encoding="utf-8")
+    province.write(path, text.replace("Cô giáo Lê Thị Hoa giảng bài", "Cô giáo Lê Thị Hoa dạy bài"))
+    province.build()
+    page = html.parse(str(out / "thcs-a/bai-viet/bai-co-anh.html"))
+    assert page.findtext(".//figure/figcaption").startswith("Cô giáo Lê Thị Hoa dạy bài")
+    clean = province.build(output=tmp_path / "clean")
+    assert (out / "thcs-a/bai-viet/bai-co-anh.html").read_bytes() == \
+        (clean / "thcs-a/bai-viet/bai-co-anh.html").read_bytes()
+
+
 def test_a_removed_article_disappears_from_output(province):
     province.article("thcs-a", "2024/a.md", title="Bài sẽ bị xóa")
     out = province.build()

@@ -53,7 +53,11 @@ class CardCache:
 
 
 def _hash(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    """A fingerprint of ``parts``: strings joined as they are (most parts are other
+    fingerprints, titles or HTML, and ``repr`` of long text dominated a no-op
+    rebuild), anything else by ``repr``."""
+    text = "\x1f".join(part if type(part) is str else repr(part) for part in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -96,7 +100,7 @@ class PageSet:
         if key not in self._cards:
             featured = getattr(article, "featured", None)
             self._cards[key] = _hash(article.url, article.title, article.date.isoformat(), article.summary,
-                                     sorted(featured.items()) if featured else None,
+                                     repr(sorted(featured.items())) if featured else "",
                                      article.unit_info.name, article.unit_info.id, article.category.name)
         return self._cards[key]
 
@@ -105,7 +109,7 @@ class PageSet:
         if key not in self._fulls:
             fields = article.source.fields
             self._fulls[key] = _hash(self.card_fp(article), _body_fp(article), str(getattr(article, "author", "")),
-                                     [t.name for t in getattr(article, "tags", [])], fields.get("approved_by"),
+                                     *(t.name for t in getattr(article, "tags", [])), fields.get("approved_by"),
                                      fields.get("approved_on"), article.send_to_so)
         return self._fulls[key]
 
@@ -119,7 +123,7 @@ class PageSet:
         for number in range(1, paginator.num_pages + 1):
             page = paginator.page(number)
             fingerprint = _hash(fp_base, template, number, paginator.num_pages,
-                                [self.card_fp(a) for a in page.object_list])
+                                *(self.card_fp(a) for a in page.object_list))
             yield Job(page.save_as, fingerprint, self._page_renderer(paginator, page, template, articles, local))
 
     def _page_renderer(self, paginator, page, template, articles, local) -> Callable[[], bytes]:
@@ -138,8 +142,9 @@ class PageSet:
                                    site=site, listing=listing, heading_kind=heading_kind)
 
     def _feed(self, path: str, title: str, home: str, articles, with_content: bool) -> Job:
-        fps = [self.full_fp(a) if with_content else self.card_fp(a) for a in articles]
-        fingerprint = _hash(self.global_fp, title, home, fps, None if articles else self.now.isoformat())
+        fingerprint = _hash(self.global_fp, title, home, with_content,
+                            None if articles else self.now.isoformat(),
+                            *(self.full_fp(a) if with_content else self.card_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
             units=self.units, updated=self.now, with_content=with_content))
@@ -211,9 +216,14 @@ def theme_fingerprint(generator) -> str:
     return _hash(_theme_hash(generator.theme), os.path.basename(generator.settings["CACHE_PATH"]))
 
 
-def _body_fp(content) -> tuple:
-    """What image_assets.body_html makes the body from."""
-    return content.source.html, sorted(content.figures.items())
+def _body_fp(content) -> str:
+    """What image_assets.body_html makes the body from: the HTML with its figure markers, each
+    image's caption and alt text, and its picture (whose key names its file and settings)."""
+    figures = content.figures
+    return _hash(content.source.html, *(
+        f"{ref.caption}\x1e{ref.alt}\x1e{ref.group}\x1e{ref.featured}\x1e{picture.source}\x1e{picture.key}"
+        if (picture := figures.get(index)) else f"{ref.caption}\x1e{ref.alt}"
+        for index, ref in enumerate(content.source.images)))
 
 
 def _theme_hash(theme: str) -> str:
