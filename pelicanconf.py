@@ -34,6 +34,7 @@ READERS = {"html": None, "htm": None, "rst": None}
 # Every value is escaped unless it is markup already (article bodies, figures, cards).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
+# {site} and {slug} are the only fields: article_reader formats these once per file
 ARTICLE_URL = "{site}bai-viet/{slug}.html"
 PAGE_URL = "{site}trang/{slug}.html"
 # Pelican's generators only read: the unit_sites plugin writes every page

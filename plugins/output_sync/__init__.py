@@ -191,6 +191,8 @@ def _remove_stale(current: Sink, final: Path) -> int:
 
 
 def _save_manifest(current: Sink) -> None:
+    if current.current == current.previous:  # a no-op rebuild: ~0.5 s of JSON at 115,000 files
+        return
     os.makedirs(os.path.dirname(current.manifest_path), exist_ok=True)
     data = {"version": MANIFEST_VERSION, "output": os.path.abspath(current.final), "files": current.current}
     with open(current.manifest_path + ".tmp", "w", encoding="utf-8") as handle:

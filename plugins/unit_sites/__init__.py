@@ -73,8 +73,6 @@ class SitesGenerator(Generator):
         self.offices: dict[str, list] = {u.id: [] for u in units.values() if u.kind == "phong-thuoc-so"}
         self.unit_news = []
         for article in articles:  # newest first
-            # Pelican formats .url from the settings at every access (~10 % of a build)
-            article.override_url = article.url
             unit = units[article.unit]
             article.unit_info = unit
             article.site = sites.get(unit.site_id)
@@ -87,7 +85,6 @@ class SitesGenerator(Generator):
             if portal is not None and (not unit.has_own_site or article.send_to_so):
                 portal.articles.append(article)
         for page in self.context.get("pages", []):
-            page.override_url = page.url
             page.unit_info = units[page.unit]
             page.site = sites.get(units[page.unit].site_id)
             if page.site is not None and page.unit == page.site.id:
