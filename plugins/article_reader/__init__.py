@@ -12,7 +12,7 @@ import html
 from pelican import signals
 from pelican.readers import BaseReader
 
-from . import prefetch
+from . import prefetch, stamps
 from .source import ImageRef, Source, content_kind, read_source, slugify
 
 __all__ = ["ContractReader", "ImageRef", "Source", "content_kind", "read_source", "slugify", "register"]
@@ -72,7 +72,8 @@ def _forget_markdown_package(generator):
     generator.readers.disabled_readers.pop("md", None)
 
 
-def _prefetch_articles(generator):
+def _on_article_generator_init(generator):
+    stamps.install(generator)
     generator.reads_before = READ_COUNT
     prefetch.prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
@@ -85,13 +86,16 @@ def _keep_unchanged_cache(generator):
         generator._cache_data_policy = False
 
 
-def _prefetch_pages(generator):
+def _on_page_generator_init(generator):
+    stamps.install(generator)
     prefetch.prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
 def register():
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_markdown_package)
-    signals.article_generator_init.connect(_prefetch_articles)
+    signals.article_generator_init.connect(_on_article_generator_init)
     signals.article_generator_pretaxonomy.connect(_keep_unchanged_cache)
-    signals.page_generator_init.connect(_prefetch_pages)
+    signals.page_generator_init.connect(_on_page_generator_init)
+    signals.article_generator_finalized.connect(stamps.save)
+    signals.page_generator_finalized.connect(stamps.save)

@@ -1,0 +1,73 @@
+"""File stamps for Pelican's content cache without reading every file.
+
+With ``CHECK_MODIFIED_METHOD = "sha256"`` (the cache must survive a fresh
+clone, where every mtime is new) Pelican reads and hashes all 35,000 files
+of a province on every build just to learn that they did not change: about
+a second of a no-op rebuild.  A file whose size, mtime and inode are those
+recorded at the last build has the digest recorded then; any other file is
+hashed as Pelican would.  The record lives beside Pelican's cache, in the
+folder named after the code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+FILE_NAME = "file-stamps.json"
+
+
+class StampMemo:
+    def __init__(self, cache_path: str, hash_file):
+        self.path = os.path.join(cache_path, FILE_NAME)
+        self.hash_file = hash_file
+        self.changed = False
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                self.records: dict[str, list] = json.load(handle)
+        except (OSError, ValueError):
+            self.records = {}
+
+    def __call__(self, filename: str) -> bytes:
+        status = os.stat(filename)
+        identity = [status.st_size, status.st_mtime_ns, status.st_ino]
+        record = self.records.get(filename)
+        if record is not None and record[:3] == identity:
+            return bytes.fromhex(record[3])
+        stamp = self.hash_file(filename)
+        self.records[filename] = identity + [stamp.hex()]
+        self.changed = True
+        return stamp
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(self.path + ".tmp", "w", encoding="utf-8") as handle:
+                json.dump(self.records, handle)
+            os.replace(self.path + ".tmp", self.path)
+            self.changed = False
+        except OSError:
+            pass  # only speed is lost: the next build hashes the files again
+
+
+_memos: dict[str, StampMemo] = {}  # by cache folder: the articles' and pages' generators share one
+
+
+def install(generator) -> None:
+    """Give a caching generator the memo in place of its hashing function (Pelican's private
+    ``_filestamp_func``, set by ``FileStampDataCacher.__init__``)."""
+    hash_file = getattr(generator, "_filestamp_func", None)
+    if hash_file is None or generator.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
+        return
+    cache_path = generator.settings["CACHE_PATH"]
+    if cache_path not in _memos:
+        _memos[cache_path] = StampMemo(cache_path, hash_file)
+    generator._filestamp_func = _memos[cache_path]
+
+
+def save(generator) -> None:
+    memo = _memos.get(generator.settings["CACHE_PATH"])
+    if memo is not None:
+        memo.save()
