@@ -113,6 +113,21 @@ def test_a_caption_only_edit_reaches_the_article_page(province, tmp_path):
         (clean / "thcs-a/bai-viet/bai-co-anh.html").read_bytes()
 
 
+def test_a_body_missing_from_the_store_is_read_again_from_its_file(province):
+    province.article("thcs-a", "2024/a.md", title="Bài còn nguyên nội dung", image=False,
+                     body="Đoạn văn cần có trên trang sau khi bộ nhớ đệm mất.\n")
+    out = province.build()
+    for store in province.root.glob("cache/*/bodies.sqlite*"):
+        store.unlink()
+    unit_file = province.root / "units/thcs-a.yml"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("Trường THCS A", "Trường THCS A mới"),
+                         encoding="utf-8")  # every page of the site is rendered again
+    province.build()
+    page = html.parse(str(out / "thcs-a/bai-viet/bai-con-nguyen-noi-dung.html"))
+    assert page.findtext(".//p[@class='masthead__unit']/a") == "Trường THCS A mới"
+    assert "Đoạn văn cần có trên trang sau khi bộ nhớ đệm mất." in page.xpath("string(.//main)")
+
+
 def test_a_removed_article_disappears_from_output(province):
     province.article("thcs-a", "2024/a.md", title="Bài sẽ bị xóa")
     out = province.build()

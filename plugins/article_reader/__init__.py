@@ -12,7 +12,7 @@ import html
 from pelican import signals
 from pelican.readers import BaseReader
 
-from . import prefetch, stamps
+from . import bodies, prefetch, stamps
 from .source import ImageRef, Source, content_kind, read_source, slugify
 
 __all__ = ["ContractReader", "ImageRef", "Source", "content_kind", "read_source", "slugify", "register"]
@@ -32,6 +32,8 @@ class ContractReader(BaseReader):
         settings = self.settings
         source = prefetch.take(source_path) or prefetch.read_file(
             settings["PATH"], source_path, settings["UNIT_REGISTRY"].province.zone)
+        # the body waits in the store (bodies.stored_html); Pelican's cache keeps the rest
+        bodies.store(settings).keep(source)
         fields = source.fields
         metadata = {
             "title": source.title,
@@ -47,7 +49,7 @@ class ContractReader(BaseReader):
         metadata["override_url"] = settings[url_setting].format(site=metadata["site"], slug=source.slug)
         if source.is_page:
             metadata["order"] = fields.get("order", 0)
-            return source.html, metadata
+            return "", metadata
         date = source.date or self.process_metadata("date", _EPOCH)
         metadata.update({
             "date": date,
@@ -59,7 +61,7 @@ class ContractReader(BaseReader):
         })
         if fields.get("author"):
             metadata["author"] = self.process_metadata("author", fields["author"])
-        return source.html, metadata
+        return "", metadata
 
 
 def _add_reader(readers):
@@ -91,11 +93,16 @@ def _on_page_generator_init(generator):
     prefetch.prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
+def _generator_done(generator):
+    stamps.save(generator)
+    bodies.store(generator.settings).flush()  # before render workers are forked
+
+
 def register():
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_markdown_package)
     signals.article_generator_init.connect(_on_article_generator_init)
     signals.article_generator_pretaxonomy.connect(_keep_unchanged_cache)
     signals.page_generator_init.connect(_on_page_generator_init)
-    signals.article_generator_finalized.connect(stamps.save)
-    signals.page_generator_finalized.connect(stamps.save)
+    signals.article_generator_finalized.connect(_generator_done)
+    signals.page_generator_finalized.connect(_generator_done)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+from . import bodies
 from .source import Source, read_source
 
 MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 _ready: dict[str, Source] = {}
-_job: tuple[str, object] | None = None  # (content root, zone), inherited by forked workers
+_job: tuple | None = None  # (content root, zone, body store), inherited by forked workers
 
 
 def take(absolute_path: str) -> Source | None:
@@ -35,8 +36,15 @@ def read_file(content_root: str, absolute_path: str, zone) -> Source:
 
 
 def _read_chunk(paths: list[str]) -> list[tuple[str, Source]]:
-    root, zone = _job
-    return [(path, read_file(root, path, zone)) for path in paths]
+    """Read in a worker; the bodies go to the store from here, not through the main process."""
+    root, zone, body_store = _job
+    sources = []
+    for path in paths:
+        source = read_file(root, path, zone)
+        body_store.keep(source)
+        sources.append((path, source))
+    body_store.flush()
+    return sources
 
 
 def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
@@ -53,7 +61,7 @@ def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
     if len(missing) < MIN_FILES:
         return
     global _job
-    _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone)
+    _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings))
     size = max(20, len(missing) // (processes * 8))
     chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
     try:

@@ -20,6 +20,7 @@ from dates import parse_local_datetime
 from lined_yaml import LinedDict, YamlError, parse
 from problems import Problem
 
+from . import bodies
 from .markdown import RENDERER
 
 ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image",
@@ -76,7 +77,8 @@ class Source:
     path: str                        # repository path, "content/<unit>/..."
     unit: str | None
     is_page: bool
-    html: str = ""
+    html: str | None = ""            # None once the Pelican reader has put it in the body store
+    html_digest: str = ""            # names the body (bodies.digest)
     title: str = ""
     date: object = None              # aware datetime, or None
     fields: dict = field(default_factory=dict)   # other front-matter values, checked
@@ -101,6 +103,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
         _front_matter(source, data, zone)
     rendered = RENDERER.render(body or "", body_line)
     source.html = rendered.html
+    source.html_digest = bodies.digest(rendered.html)
     if body is not None and not body.strip() and not is_page:
         source.problems.append(Problem(path, body_line, "E110"))
     _body_images(source, rendered)

@@ -220,7 +220,7 @@ def _body_fp(content) -> str:
     """What image_assets.body_html makes the body from: the HTML with its figure markers, each
     image's caption and alt text, and its picture (whose key names its file and settings)."""
     figures = content.figures
-    return _hash(content.source.html, *(
+    return _hash(content.source.html_digest, *(
         f"{ref.caption}\x1e{ref.alt}\x1e{ref.group}\x1e{ref.featured}\x1e{picture.source}\x1e{picture.key}"
         if (picture := figures.get(index)) else f"{ref.caption}\x1e{ref.alt}"
         for index, ref in enumerate(content.source.images)))
