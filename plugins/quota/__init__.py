@@ -38,7 +38,7 @@ def _generator_class():
     from .history import GitError, load_history
     from .outputs import csv_text, json_text, xlsx_bytes
     from .pages import QUOTA_CSS, filter_css, view
-    from .report import build_report
+    from .report import ReportCache, build_report
 
     class QuotaGenerator(Generator):
         def generate_context(self):
@@ -59,7 +59,7 @@ def _generator_class():
                 self.quota = {"error": str(exc), "as_of": as_of, "units": {}, "groups": []}
             else:
                 head = history.head
-                self.report = build_report(history, as_of, registry)
+                self.report = build_report(history, as_of, registry, ReportCache(settings["REPO_ROOT"]))
                 self.quota = view(self.report, self.context.get("SITES"))
                 if not history.shas:
                     self.quota["error"] = "kho chưa có commit nào: chưa có bài nào được tính."
@@ -96,9 +96,8 @@ def _generator_class():
             css = filter_css(self.quota) if self.report else QUOTA_CSS
             sink.put("quota/quota.css", css.encode("utf-8"), self.fingerprint)
             if self.report is not None:
-                data = self.report.data
-                sink.put("quota/quota.json", json_text(data).encode("utf-8"), self.fingerprint)
-                sink.put("quota/quota.csv", ("\ufeff" + csv_text(data)).encode("utf-8"), self.fingerprint)
+                sink.put("quota/quota.json", json_text(self.report).encode("utf-8"), self.fingerprint)
+                sink.put("quota/quota.csv", ("\ufeff" + csv_text(self.report)).encode("utf-8"), self.fingerprint)
                 sink.put("quota/quota.xlsx", xlsx_bytes(self.report), self.fingerprint)
             for path, template, local in pages:
                 sink.put(path, render_page(self, self.context, path, template, quota=self.quota, **local),

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import requested_as_of
 from .history import GitError, load_history
 from .outputs import terminal_table, write_files
-from .report import build_report
+from .report import ReportCache, build_report
 
 
 def main(argv=None) -> int:
@@ -50,13 +50,14 @@ def main(argv=None) -> int:
         print(f"Không tính được định mức: {exc}", file=sys.stderr)
         return 2
     lap("lịch sử git")
-    import unit_registry
+    registry = history.latest_registry()
+    if registry is None:  # no commit has a units/ file: the files on disk say who the units are
+        import unit_registry
 
-    fallback = unit_registry.load(root)
-    zone = (history.registries[-1][1] if history.registries else fallback).province.zone
+        registry = unit_registry.load(root)
     if as_of is None:
-        as_of = dt.datetime.now(zone).date()
-    report = build_report(history, as_of, fallback)
+        as_of = dt.datetime.now(registry.province.zone).date()
+    report = build_report(history, as_of, registry, ReportCache(root))
     lap("tính định mức")
     folder = write_files(report, Path(args.output or root / "output") / "quota")
     lap("ghi quota.json/csv/xlsx")

@@ -28,9 +28,12 @@ run with new commits on top reads only those commits.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
+import marshal
 import os
 import pickle
 import subprocess
@@ -39,16 +42,27 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from article_reader import content_kind
-
-CACHE_FORMAT = 1
-EMPTY = "0" * 40
+CACHE_FORMAT = 2
+PARSE_CHUNK = 2500  # article versions per job of a worker process
 
 
 class GitError(Exception):
     """Not a git repository, a shallow clone, or git failing: the count would be wrong."""
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Building or dumping a million small containers: the cyclic collector would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # -- reading one article version ---------------------------------------------------------
@@ -56,8 +70,7 @@ class GitError(Exception):
 _UTC = ZoneInfo("UTC")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """What the walk needs from one article file (path, blob); independent of the registry."""
 
     unit: str | None
@@ -90,13 +103,21 @@ def parse_article(path: str, text: str) -> Parsed:
     )
 
 
-def _parse_many(items):
-    return [parse_article(path, text) for path, text in items]
+def parse_versions(root, keys) -> list[Parsed]:
+    """[(path, blob sha)] -> their Parsed, in order (run in a worker process for large histories)."""
+    blobs = read_blobs(root, [blob for _, blob in keys])
+    return [parse_article(path, blobs.get(blob, b"").decode("utf-8", "replace")) for path, blob in keys]
 
 
 def is_article(path: str) -> bool:
     """content/<unit>/**/*.md that the build reads as an article (not a page, not hidden)."""
+    from article_reader import content_kind
+
     return content_kind(path) == "article" and path.count("/") >= 2
+
+
+def is_unit_file(path: str) -> bool:
+    return path.startswith("units/") and path.endswith(".yml") and path.count("/") == 1
 
 
 # -- git ------------------------------------------------------------------------------------
@@ -137,33 +158,46 @@ def check_repository(root) -> str:
 
 
 def read_log(root, since: str | None, head: str):
-    """[(sha, committer unix time, [(status, old, new, blob)])], oldest first."""
+    """Yield (sha, committer unix time, [(status, old, new, blob)]), oldest first, while git prints them."""
     rev = f"{since}..{head}" if since else head
-    out = git(root, "-c", "diff.renameLimit=20000", "log", "--first-parent", "--diff-merges=first-parent",
-              "--raw", "-z", "--no-abbrev", "-M", "--reverse", "--format=%x01%H %ct", rev, "--")
-    commits = []
-    for chunk in out.split(b"\x01")[1:]:
-        header, _, rest = chunk.partition(b"\0")
-        sha, ct = header.decode().split()
-        tokens = rest.lstrip(b"\n").split(b"\0")
-        changes = []
-        i = 0
-        while i < len(tokens):
-            meta = tokens[i]
-            if not meta.startswith(b":"):
-                i += 1
-                continue
-            fields = meta[1:].decode().split()
-            status, blob = fields[4][0], fields[3]
-            if status in "RC":
-                old, new = tokens[i + 1].decode("utf-8", "surrogateescape"), tokens[i + 2].decode("utf-8", "surrogateescape")
-                i += 3
-            else:
-                old = new = tokens[i + 1].decode("utf-8", "surrogateescape")
-                i += 2
-            changes.append((status, old, new, blob))
-        commits.append((sha, int(ct), changes))
-    return commits
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            ["git", "-C", str(root), "-c", "diff.renameLimit=20000", "log", "--first-parent",
+             "--diff-merges=first-parent", "--raw", "-z", "--no-abbrev", "-M", "--reverse",
+             "--format=%x01%H %ct", rev, "--"], stdout=subprocess.PIPE, stderr=errors)
+        tail = b""
+        for block in iter(lambda: proc.stdout.read(1 << 20), b""):
+            chunks = (tail + block).split(b"\x01")
+            tail = chunks.pop()
+            yield from (_log_entry(chunk) for chunk in chunks if chunk)
+        if proc.wait() != 0:
+            errors.seek(0)
+            raise GitError(errors.read().decode("utf-8", "replace").strip())
+        if tail:
+            yield _log_entry(tail)
+
+
+def _log_entry(chunk: bytes):
+    header, _, rest = chunk.partition(b"\0")
+    sha, ct = header.decode().split()
+    tokens = rest.lstrip(b"\n").split(b"\0")
+    changes = []
+    i = 0
+    while i < len(tokens):
+        meta = tokens[i]
+        if not meta.startswith(b":"):
+            i += 1
+            continue
+        fields = meta[1:].decode().split()
+        status, blob = fields[4][0], fields[3]
+        if status in "RC":
+            old, new = tokens[i + 1].decode("utf-8", "surrogateescape"), tokens[i + 2].decode("utf-8", "surrogateescape")
+            i += 3
+        else:
+            old = new = tokens[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+        changes.append((status, old, new, blob))
+    return sha, int(ct), changes
 
 
 def read_blobs(root, shas) -> dict[str, bytes]:
@@ -184,18 +218,24 @@ def read_blobs(root, shas) -> dict[str, bytes]:
     return result
 
 
+def is_first_parent_descendant(root, since: str, head: str) -> bool:
+    """Whether ``since`` is on the first-parent history of ``head`` (then only since..head is new)."""
+    try:
+        lines = git(root, "rev-list", "--first-parent", "--parents", f"{since}..{head}").split(b"\n")
+    except GitError:
+        return False
+    lines = [line.split() for line in lines if line]
+    return not lines or (len(lines[-1]) > 1 and lines[-1][1].decode() == since)
+
+
 # -- the registry at a commit ---------------------------------------------------------------
 
-def registry_from_blobs(files: dict[str, bytes]):
-    """unit_registry.load() on units/*.yml as they are at a commit (a temporary folder)."""
+def registry_from_blobs(blob_map: dict[str, str], texts: dict[str, bytes], parsed: dict | None = None):
+    """unit_registry on units/*.yml as they are at a commit ({path: blob sha}, {blob sha: content})."""
     import unit_registry
 
-    with tempfile.TemporaryDirectory(prefix="quota-units-") as tmp:
-        folder = Path(tmp, "units")
-        folder.mkdir()
-        for path, data in files.items():
-            Path(tmp, path).write_bytes(data)
-        return unit_registry.load(tmp)
+    files = {path[len("units/"):]: texts[sha] for path, sha in blob_map.items() if sha in texts}
+    return unit_registry.load_files(files, parsed)
 
 
 class _AnyLine(dict):
@@ -215,11 +255,55 @@ def _approval_ok(parsed: Parsed, unit, path: str) -> bool:
 # -- the walk -------------------------------------------------------------------------------
 
 @dataclass
-class Identity:
-    """One article followed through renames, from creation to deletion."""
+class WalkState:
+    """What the walk needs to go on at the next commit (loaded only when there are new commits)."""
 
-    versions: list = field(default_factory=list)  # (commit index, path|None, unit, date_ts|None, send, n_images)
-    runs: list = field(default_factory=list)      # [start index, end index|None] of published runs
+    by_path: dict = field(default_factory=dict)     # article path -> identity index
+    parsed: dict = field(default_factory=dict)      # article path -> Parsed
+    files: set = field(default_factory=set)         # content/ files present (images)
+    unit_blobs: dict = field(default_factory=dict)  # units/*.yml path -> blob sha
+    # derived from ``parsed``
+    image_refs: dict = field(default_factory=dict)  # image path -> article paths
+    slugs: dict = field(default_factory=dict)       # (unit, slug) -> article paths
+
+    def learn(self, path: str, parsed: Parsed) -> set:
+        """Record ``parsed`` as the version of ``path``; the paths now sharing its slug."""
+        self.parsed[path] = parsed
+        for image in parsed.images:
+            self.image_refs.setdefault(image, set()).add(path)
+        group = self.slugs.setdefault((parsed.unit, parsed.slug), set())
+        group.add(path)
+        return group
+
+    def forget(self, path: str) -> set:
+        """Drop the version of ``path``; the paths that shared its slug."""
+        parsed = self.parsed.pop(path, None)
+        if parsed is None:
+            return set()
+        for image in parsed.images:
+            refs = self.image_refs.get(image)
+            if refs:
+                refs.discard(path)
+                if not refs:
+                    del self.image_refs[image]
+        group = self.slugs.get((parsed.unit, parsed.slug))
+        if group is None:
+            return set()
+        group.discard(path)
+        if not group:
+            del self.slugs[(parsed.unit, parsed.slug)]
+        return group
+
+    def dump(self):
+        return (self.by_path, {path: tuple(p) for path, p in self.parsed.items()}, list(self.files), self.unit_blobs)
+
+    @classmethod
+    def load(cls, data) -> WalkState:
+        by_path, parsed, files, unit_blobs = data
+        state = cls(by_path, {}, set(files), unit_blobs)
+        for path, fields in parsed.items():
+            state.learn(path, Parsed._make(fields))
+        return state
 
 
 @dataclass
@@ -227,30 +311,25 @@ class History:
     head: str = ""
     shas: list = field(default_factory=list)
     times: list = field(default_factory=list)       # committer unix times, by index
-    identities: list = field(default_factory=list)  # Identity
-    # walk state, to resume at the next commit
-    by_path: dict = field(default_factory=dict)     # article path -> identity index
-    parsed: dict = field(default_factory=dict)      # article path -> Parsed
-    published: dict = field(default_factory=dict)   # article path -> bool
-    files: set = field(default_factory=set)         # content/ files present (images)
-    image_refs: dict = field(default_factory=dict)  # image path -> article paths
-    slugs: dict = field(default_factory=dict)       # (unit, slug) -> article paths
-    unit_blobs: dict = field(default_factory=dict)  # units/*.yml path -> blob sha
-    unit_texts: dict = field(default_factory=dict)  # blob sha -> bytes
-    registries: list = field(default_factory=list)  # (from index, Registry)
+    # by identity: [(commit index, path|None, unit, date_ts|None, send, n_images)], [[start, end|None]]
+    versions: list = field(default_factory=list)
+    runs: list = field(default_factory=list)
+    registries: list = field(default_factory=list)  # (from index, {units/*.yml path: blob sha})
+    unit_texts: dict = field(default_factory=dict)  # blob sha -> bytes, of every blob in registries
+    state: WalkState | None = None                  # None when read from the cache of HEAD itself
+    built: dict = field(default_factory=dict, repr=False)  # position in registries -> Registry
 
     def registry_at(self, index: int):
         """The units registry as of commit ``index`` (None before any)."""
-        starts = [start for start, _ in self.registries]
-        position = bisect_right(starts, index) - 1
-        return self.registries[position][1] if position >= 0 else None
+        position = bisect_right([start for start, _ in self.registries], index) - 1
+        if position < 0:
+            return None
+        if position not in self.built:
+            self.built[position] = registry_from_blobs(self.registries[position][1], self.unit_texts)
+        return self.built[position]
 
-    def as_of_index(self, cutoff_ts: float) -> int:
-        """The last first-parent commit whose committer time is <= cutoff; -1 if none."""
-        for index in range(len(self.times) - 1, -1, -1):
-            if self.times[index] <= cutoff_ts:
-                return index
-        return -1
+    def latest_registry(self):
+        return self.registry_at(len(self.shas) - 1)
 
     def state_at(self, index: int):
         """[(path, unit, publication time ts, send_to_so, n_images)] of articles published at ``index``."""
@@ -258,9 +337,8 @@ class History:
         if index < 0:
             return result
         times = self.times
-        for ident in self.identities:
-            versions = ident.versions
-            if not versions or versions[0][0] > index:
+        for versions, runs in zip(self.versions, self.runs):
+            if versions[0][0] > index or not runs:
                 continue
             position = len(versions) - 1
             while versions[position][0] > index:
@@ -268,7 +346,7 @@ class History:
             _, path, unit, date_ts, send, n_images = versions[position]
             if path is None or date_ts is None:
                 continue
-            for start, end in reversed(ident.runs):
+            for start, end in reversed(runs):
                 if start <= index and (end is None or index < end):
                     result.append((path, unit, max(date_ts, times[start]), send, n_images))
                     break
@@ -276,45 +354,90 @@ class History:
                     break
         return result
 
+    def dump(self):
+        """The part every run needs (the walk state is dumped apart: only runs with new commits read it)."""
+        positions = len(self.registries)
+        latest = pickle.dumps(self.built[positions - 1]) if positions - 1 in self.built else None
+        return (self.head, self.shas, self.times, self.versions, self.runs, self.registries, self.unit_texts, latest)
+
+    @classmethod
+    def load(cls, data) -> History:
+        head, shas, times, versions, runs, registries, unit_texts, latest = data
+        history = cls(head, shas, times, versions, runs, registries, unit_texts)
+        if latest is not None:
+            history.built[len(registries) - 1] = pickle.loads(latest)
+        return history
+
 
 class Walker:
     def __init__(self, root, history: History, workers: int = 1):
         self.root = root
         self.h = history
+        self.s = history.state
         self.workers = workers
-        self.registry = history.registries[-1][1] if history.registries else None
+        self.registry = history.latest_registry()
         self.zone = self.registry.province.zone if self.registry else ZoneInfo("Asia/Ho_Chi_Minh")
+        self.unit_mappings: dict = {}  # parsed unit files, for unit_registry.load_files
 
-    # parse every changed article version up front (in parallel when large)
-    def _prefetch(self, commits):
-        wanted = {}
-        unit_shas = []
-        for _, _, changes in commits:
-            for status, old, new, blob in changes:
+    def _read(self, log):
+        """The commits of ``log``, and their article versions parsed meanwhile by worker processes.
+
+        Versions are sent to the workers in chunks while git is still printing
+        the log, so reading the history, reading the blobs and parsing overlap.
+        Returns (commits, lookup) where lookup((path, blob)) waits for that version.
+        """
+        commits, keys, unit_shas = [], set(), []
+        jobs = []  # (keys, future)
+        pool = None
+        pending = []
+
+        def submit():
+            nonlocal pool
+            if pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+                pool = ProcessPoolExecutor(self.workers)
+            jobs.append((pending[:], pool.submit(parse_versions, self.root, pending[:])))
+            pending.clear()
+
+        for commit in log:
+            commits.append(commit)
+            for status, _, new, blob in commit[2]:
                 if status == "D":
                     continue
-                if is_article(new):
-                    wanted[(new, blob)] = None
-                elif new.startswith("units/") and new.endswith(".yml") and new.count("/") == 1:
+                if is_unit_file(new):
                     unit_shas.append(blob)
-        blobs = read_blobs(self.root, [b for _, b in wanted] + unit_shas)
-        for sha in unit_shas:
-            if sha in blobs:
-                self.h.unit_texts[sha] = blobs[sha]
-        items = [(path, blobs.get(blob, b"").decode("utf-8", "replace")) for path, blob in wanted]
-        if self.workers > 1 and len(items) > 2000:
-            from concurrent.futures import ProcessPoolExecutor
-            size = max(200, len(items) // (self.workers * 8))
-            chunks = [items[i:i + size] for i in range(0, len(items), size)]
-            with ProcessPoolExecutor(self.workers) as pool:
-                results = [p for chunk in pool.map(_parse_many, chunks) for p in chunk]
-        else:
-            results = _parse_many(items)
-        return {key: parsed for key, parsed in zip(wanted, results)}
+                elif (new, blob) not in keys and is_article(new):
+                    keys.add((new, blob))
+                    pending.append((new, blob))
+                    if self.workers > 1 and len(pending) >= PARSE_CHUNK:
+                        submit()
+        if pending and pool is not None:
+            submit()
+        self.h.unit_texts.update(read_blobs(self.root, [sha for sha in unit_shas if sha not in self.h.unit_texts]))
+        parsed: dict = {}
+        if pending:  # a short history: parsed here, without starting processes
+            parsed.update(zip(pending, parse_versions(self.root, pending)))
+        done = [0]
 
-    def walk(self, commits) -> None:
-        parsed_by_key = self._prefetch(commits)
-        h = self.h
+        def lookup(key):
+            while key not in parsed:
+                job_keys, future = jobs[done[0]]
+                parsed.update(zip(job_keys, future.result()))
+                done[0] += 1
+            return parsed[key]
+
+        return commits, lookup, pool
+
+    def walk(self, log) -> None:
+        commits, parsed_version, pool = self._read(log)
+        try:
+            self._walk(commits, parsed_version)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+    def _walk(self, commits, parsed_version) -> None:
+        h, s = self.h, self.s
         for sha, ct, changes in commits:
             index = len(h.shas)
             h.shas.append(sha)
@@ -323,128 +446,104 @@ class Walker:
             units_changed = False
             for status, old, new, blob in changes:
                 if old.startswith("units/") or new.startswith("units/"):
-                    if status in "DR" and old in h.unit_blobs:
-                        del h.unit_blobs[old]
+                    if status in "DR" and old in s.unit_blobs:
+                        del s.unit_blobs[old]
                         units_changed = True
-                    if status != "D" and new.startswith("units/") and new.endswith(".yml") and new.count("/") == 1:
-                        h.unit_blobs[new] = blob
+                    if status != "D" and is_unit_file(new):
+                        s.unit_blobs[new] = blob
                         units_changed = True
                 if not (old.startswith("content/") or new.startswith("content/")):
                     continue
                 if status in "DR":
-                    h.files.discard(old)
-                    dirty |= h.image_refs.get(old, set())
+                    s.files.discard(old)
+                    dirty |= s.image_refs.get(old, set())
                 if status != "D":
-                    h.files.add(new)
-                    dirty |= h.image_refs.get(new, set())
+                    s.files.add(new)
+                    dirty |= s.image_refs.get(new, set())
                 old_article, new_article = is_article(old), is_article(new)
-                if status == "R" and old_article and new_article and old in h.by_path:
-                    self._forget(old, dirty)
-                    h.by_path[new] = h.by_path.pop(old)
-                    h.published[new] = h.published.pop(old, False)
-                    self._learn(new, parsed_by_key[(new, blob)], dirty)
+                if status == "R" and old_article and new_article and old in s.by_path:
+                    dirty |= s.forget(old)
+                    s.by_path[new] = s.by_path.pop(old)
+                    dirty |= s.learn(new, parsed_version((new, blob)))
                     continue
-                if status in "DR" and old_article and old in h.by_path:
-                    self._forget(old, dirty)
-                    ident = h.identities[h.by_path.pop(old)]
-                    if h.published.pop(old, False):
-                        ident.runs[-1][1] = index
-                    ident.versions.append((index, None, None, None, False, 0))
+                if status in "DR" and old_article and old in s.by_path:
+                    dirty |= s.forget(old)
+                    identity = s.by_path.pop(old)
+                    if self._published(identity):
+                        h.runs[identity][-1][1] = index
+                    h.versions[identity].append((index, None, None, None, False, 0))
                     dirty.discard(old)
                 if status != "D" and new_article:
-                    if new in h.by_path:
-                        self._forget(new, dirty)
+                    if new in s.by_path:
+                        dirty |= s.forget(new)
                     else:
-                        h.by_path[new] = len(h.identities)
-                        h.identities.append(Identity())
-                        h.published[new] = False
-                    self._learn(new, parsed_by_key[(new, blob)], dirty)
+                        s.by_path[new] = len(h.versions)
+                        h.versions.append([])
+                        h.runs.append([])
+                    dirty |= s.learn(new, parsed_version((new, blob)))
             if units_changed:
                 dirty |= self._reload_registry(index)
             for path in dirty:
-                if path in h.by_path:
+                if path in s.by_path:
                     self._evaluate(path, index)
 
-    def _forget(self, path: str, dirty: set) -> None:
-        parsed = self.h.parsed.pop(path, None)
-        if parsed is None:
-            return
-        for image in parsed.images:
-            refs = self.h.image_refs.get(image)
-            if refs:
-                refs.discard(path)
-                if not refs:
-                    del self.h.image_refs[image]
-        group = self.h.slugs.get((parsed.unit, parsed.slug))
-        if group is not None:
-            group.discard(path)
-            dirty |= group
-            if not group:
-                del self.h.slugs[(parsed.unit, parsed.slug)]
-
-    def _learn(self, path: str, parsed: Parsed, dirty: set) -> None:
-        self.h.parsed[path] = parsed
-        for image in parsed.images:
-            self.h.image_refs.setdefault(image, set()).add(path)
-        group = self.h.slugs.setdefault((parsed.unit, parsed.slug), set())
-        group.add(path)
-        dirty |= group
+    def _published(self, identity: int) -> bool:
+        """Published at the commit just walked: its last run is still open."""
+        runs = self.h.runs[identity]
+        return bool(runs) and runs[-1][1] is None
 
     def _reload_registry(self, index: int) -> set:
-        h = self.h
-        files = {path: h.unit_texts[sha] for path, sha in h.unit_blobs.items() if sha in h.unit_texts}
-        missing = [sha for sha in h.unit_blobs.values() if sha not in h.unit_texts]
-        if missing:
-            h.unit_texts.update(read_blobs(self.root, missing))
-            files = {path: h.unit_texts[sha] for path, sha in h.unit_blobs.items() if sha in h.unit_texts}
-        new = registry_from_blobs(files)
+        h, s = self.h, self.s
+        blob_map = dict(s.unit_blobs)
+        new = registry_from_blobs(blob_map, h.unit_texts, self.unit_mappings)
         old = self.registry
-        h.registries.append((index, new))
+        h.registries.append((index, blob_map))
+        h.built = {len(h.registries) - 1: new}  # only the newest is kept built; others are rebuilt on demand
         self.registry = new
         if old is None or old.province.timezone != new.province.timezone:
             self.zone = new.province.zone
-            return set(h.by_path)
+            return set(s.by_path)
         changed = {uid for uid in set(old.units) | set(new.units)
                    if (old.units.get(uid) is None) != (new.units.get(uid) is None)
                    or (uid in old.units and old.units[uid].approver_names() != new.units[uid].approver_names())}
         if not changed:
             return set()
-        return {path for path, parsed in h.parsed.items() if parsed.unit in changed}
+        return {path for path, parsed in s.parsed.items() if parsed.unit in changed}
 
     def _evaluate(self, path: str, index: int) -> None:
-        h = self.h
-        parsed = h.parsed[path]
-        ident = h.identities[h.by_path[path]]
+        h, s = self.h, self.s
+        parsed = s.parsed[path]
+        identity = s.by_path[path]
+        versions, runs = h.versions[identity], h.runs[identity]
         unit = self.registry.units.get(parsed.unit) if self.registry and parsed.unit else None
         date_ts = None
         if parsed.local_date is not None:
             date_ts = dt.datetime(*parsed.local_date, tzinfo=self.zone).timestamp()
         published = (unit is not None and not parsed.errors and not parsed.draft
                      and date_ts is not None
-                     and len(h.slugs.get((parsed.unit, parsed.slug), ())) == 1
-                     and all(image in h.files for image in parsed.images)
+                     and len(s.slugs.get((parsed.unit, parsed.slug), ())) == 1
+                     and all(image in s.files for image in parsed.images)
                      and _approval_ok(parsed, unit, path))
         version = (index, path, parsed.unit, date_ts, parsed.send_to_so, parsed.n_images)
-        if not ident.versions or ident.versions[-1][1:] != version[1:]:
-            if ident.versions and ident.versions[-1][0] == index:
-                ident.versions[-1] = version
+        if not versions or versions[-1][1:] != version[1:]:
+            if versions and versions[-1][0] == index:
+                versions[-1] = version
             else:
-                ident.versions.append(version)
-        was = h.published.get(path, False)
+                versions.append(version)
+        was = self._published(identity)
         if published and not was:
-            ident.runs.append([index, None])
+            runs.append([index, None])
         elif was and not published:
-            if ident.runs[-1][0] == index:
-                ident.runs.pop()
+            if runs[-1][0] == index:
+                runs.pop()
             else:
-                ident.runs[-1][1] = index
-        h.published[path] = published
+                runs[-1][1] = index
 
 
 # -- cache ----------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
-def _code_version() -> str:
+def code_version() -> str:
     """Hash of the code that decides what is published (once per process: the loaded code)."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
     plugins = Path(__file__).resolve().parent.parent
@@ -454,7 +553,7 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def _cache_dir(root) -> Path:
+def cache_dir(root) -> Path:
     return Path(root, "cache", "quota")
 
 
@@ -463,46 +562,47 @@ def load_history(root, workers: int | None = None, use_cache: bool = True) -> Hi
     head = check_repository(root)
     if not head:
         return History()
-    version = _code_version()
-    folder = _cache_dir(root)
+    version = code_version()
+    folder = cache_dir(root)
     history = None
     if use_cache:
-        exact = folder / f"{version}-{head}.pickle"
+        exact = folder / f"{version}-{head}.history"
         if exact.exists():
             try:
-                with open(exact, "rb") as handle:
-                    return pickle.load(handle)
+                return _read_cache(exact, with_state=False)
             except Exception:
                 pass
         history = _resumable(root, folder, version, head)
     since = history.head if history else None
-    history = history or History()
-    commits = read_log(root, since, head)
+    history = history or History(state=WalkState())
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
-    Walker(root, history, workers).walk(commits)
+    Walker(root, history, workers).walk(read_log(root, since, head))
     history.head = head
     if use_cache:
         _save(folder, version, history)
     return history
 
 
+def _read_cache(path: Path, with_state: bool) -> History:
+    with open(path, "rb") as handle, collector_paused():
+        # marshal.loads on bytes: marshal.load on a file makes a read call per object
+        size = int.from_bytes(handle.read(8), "little")
+        history = History.load(marshal.loads(handle.read(size)))
+        if with_state:
+            history.state = WalkState.load(marshal.loads(handle.read()))
+    return history
+
+
 def _resumable(root, folder: Path, version: str, head: str) -> History | None:
     if not folder.is_dir():
         return None
-    candidates = sorted(folder.glob(f"{version}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    if not candidates:
-        return None
-    first_parents = None
+    candidates = sorted(folder.glob(f"{version}-*.history"), key=lambda p: p.stat().st_mtime, reverse=True)
     for candidate in candidates[:3]:
-        sha = candidate.stem.split("-", 1)[1]
-        if first_parents is None:
-            first_parents = set(git(root, "rev-list", "--first-parent", head).decode().split())
-        if sha not in first_parents:
+        if not is_first_parent_descendant(root, candidate.stem.split("-", 1)[1], head):
             continue
         try:
-            with open(candidate, "rb") as handle:
-                return pickle.load(handle)
+            return _read_cache(candidate, with_state=True)
         except Exception:
             continue
     return None
@@ -511,13 +611,16 @@ def _resumable(root, folder: Path, version: str, head: str) -> History | None:
 def _save(folder: Path, version: str, history: History) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{version}-{history.head}.pickle"
+        target = folder / f"{version}-{history.head}.history"
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(history, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as handle, collector_paused():
+            common = marshal.dumps(history.dump())
+            handle.write(len(common).to_bytes(8, "little"))
+            handle.write(common)
+            handle.write(marshal.dumps(history.state.dump()))
         os.replace(tmp, target)
-        for old in folder.glob("*.pickle"):
-            if old != target:
+        for old in folder.iterdir():  # older heads, and every file of another code version
+            if old != target and (old.suffix == ".history" or not old.name.startswith(version)):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

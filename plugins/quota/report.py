@@ -1,12 +1,26 @@
-"""From the history walk to the quota report of an as-of day (contract sections 6 and 7)."""
+"""From the history walk to the quota report of an as-of day (contract sections 6 and 7).
+
+Each unit's part of the report (its quota.json entry and its lines in the
+other files) depends only on the unit's definition, the province, the as-of
+day and the unit's counted articles; it is cached under ``cache/quota/`` by a
+hash of exactly these, so a new commit makes only the units it touches again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
+import marshal
+import os
+import tempfile
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .history import cache_dir, code_version, collector_paused
 from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index
 
 
@@ -26,12 +40,28 @@ class Report:
     as_of: dt.date
     registry: object
     commit: str                      # the as-of commit ('' when none)
-    articles: list = field(default_factory=list)   # Counted
-    data: dict = field(default_factory=dict)       # quota.json
+    published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images)
+    units: list = field(default_factory=list)      # per unit, by id: outputs.UnitLines
+    quarters: list = field(default_factory=list)   # labels of the thi đua quarters
 
     @property
     def zone(self):
         return self.registry.province.zone
+
+    @functools.cached_property
+    def articles(self) -> list[Counted]:
+        return counted_articles(self.published, self.zone)
+
+    @functools.cached_property
+    def data(self) -> dict:
+        """quota.json as Python values."""
+        return {"as_of": self.as_of.isoformat(), "timezone": self.registry.province.timezone,
+                "units": [json.loads(lines.json) for lines in self.units]}
+
+
+def counted_articles(published, zone) -> list[Counted]:
+    return [Counted(path, unit, dt.datetime.fromtimestamp(ts, zone).date(), send, images)
+            for path, unit, ts, send, images in published]
 
 
 def next_day_start(day: dt.date, zone) -> float:
@@ -39,8 +69,10 @@ def next_day_start(day: dt.date, zone) -> float:
     return dt.datetime(following.year, following.month, following.day, tzinfo=zone).timestamp()
 
 
-def build_report(history, as_of: dt.date, fallback_registry=None) -> Report:
-    head_registry = history.registries[-1][1] if history.registries else fallback_registry
+def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportCache | None = None) -> Report:
+    from .outputs import unit_lines
+
+    head_registry = history.latest_registry() or fallback_registry
     zone = head_registry.province.zone
     cutoff = next_day_start(as_of, zone)
     index = -1
@@ -50,20 +82,85 @@ def build_report(history, as_of: dt.date, fallback_registry=None) -> Report:
             break
     registry = history.registry_at(index) if index >= 0 else None
     registry = registry or head_registry
-    zone = registry.province.zone
+    province = registry.province
+    zone = province.zone
     cutoff = next_day_start(as_of, zone)
-    counted = []
-    for path, unit, ts, send, images in history.state_at(index):
-        if ts >= cutoff:
-            continue  # its date has not come by the end of the as-of day
-        day = dt.datetime.fromtimestamp(ts, zone).date()
-        counted.append(Counted(path, unit, day, send, images))
+    # its date has not come by the end of the as-of day: not counted
+    published = [item for item in history.state_at(index) if item[2] < cutoff]
     first_day = None
     if history.times:
         first_day = dt.datetime.fromtimestamp(min(history.times), zone).date()
-    report = Report(as_of, registry, history.shas[index] if index >= 0 else "", counted)
-    report.data = quota_json(registry, as_of, counted, first_day)
+    report = Report(as_of, registry, history.shas[index] if index >= 0 else "", published)
+    quarters = thi_dua_quarters(registry, as_of)
+    report.quarters = [q.label for q in quarters]
+    by_unit = defaultdict(list)
+    for item in published:
+        by_unit[item[1]].append(item)
+    cache = cache if cache is not None else ReportCache(None)
+    context = (repr(province), as_of.isoformat(), first_day and first_day.isoformat(), report.quarters)
+    for unit_id in sorted(registry.units):
+        unit = registry.units[unit_id]
+        mine = by_unit.get(unit_id, [])
+        key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine)),
+                              digest_size=16).hexdigest()
+        lines = cache.get(key)
+        if lines is None:
+            articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
+            lines = unit_lines(unit_entry(unit, province, as_of, articles, first_day), articles, quarters)
+            cache.put(key, lines)
+        report.units.append(lines)
+    cache.save()
     return report
+
+
+class ReportCache:
+    """The units' report lines of the last run, by key (``cache/quota/<code>-report.marshal``)."""
+
+    def __init__(self, root):
+        self.path = None if root is None else cache_dir(root) / f"{code_version()}-report.marshal"
+        self.old: dict = {}
+        self.new: dict = {}
+        self.changed = False
+        if self.path is not None and self.path.exists():
+            try:
+                with collector_paused():
+                    self.old = marshal.loads(self.path.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                self.old = {}
+
+    def get(self, key: str):
+        from .outputs import UnitLines
+
+        found = self.old.get(key)
+        if found is None:
+            return None
+        self.new[key] = found
+        return UnitLines(*found)
+
+    def put(self, key: str, lines) -> None:
+        self.new[key] = tuple(lines)
+        self.changed = True
+
+    def save(self) -> None:
+        """Keep only this run's units (when something changed)."""
+        if self.path is None or not (self.changed or len(self.new) != len(self.old)):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle, collector_paused():
+                handle.write(marshal.dumps(self.new))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def thi_dua_quarters(registry, as_of: dt.date) -> list[Period]:
+    """The quarters of the thi đua sheets: from the earliest start day of any unit to the as-of day."""
+    province = registry.province
+    starts = [u.active_from or province.quota_start for u in registry.units.values()]
+    starts = [s for s in starts if s] or [as_of]
+    return periods_between("quarter", min(starts), as_of)
 
 
 def unit_span(unit, province, as_of: dt.date, first_day: dt.date | None):
@@ -120,26 +217,15 @@ def period_entry(rule: str, period: Period, required: int, articles, channel: st
     }
 
 
-def quota_json(registry, as_of: dt.date, counted, first_day=None) -> dict:
-    province = registry.province
-    by_unit = defaultdict(list)
-    for article in counted:
-        by_unit[article.unit].append(article)
-    units = []
-    for unit_id in sorted(registry.units):
-        unit = registry.units[unit_id]
-        start, last = unit_span(unit, province, as_of, first_day)
-        articles = sorted(by_unit.get(unit_id, []), key=lambda a: a.day)
-        days = [a.day for a in articles]
-        periods = []
-        for rule in unit.quota:
-            for period in periods_between(rule.every, start, last, province.school_year):
-                periods.append(period_entry(rule.label, period, rule.count, articles, rule.channel, as_of, days))
-        for rota, period in duties(unit, province, start, last):
-            periods.append(period_entry(f"rota:{rota.id}", period, rota.count, articles, "own", as_of, days))
-        periods.sort(key=lambda p: (p["rule"], p["start"]))
-        units.append({
-            "id": unit.id, "name": unit.name, "kind": unit.kind,
-            "parent": unit.parent_on(as_of), "periods": periods,
-        })
-    return {"as_of": as_of.isoformat(), "timezone": province.timezone, "units": units}
+def unit_entry(unit, province, as_of: dt.date, articles, first_day=None) -> dict:
+    """The unit's entry of quota.json; ``articles`` its counted articles sorted by day."""
+    start, last = unit_span(unit, province, as_of, first_day)
+    days = [a.day for a in articles]
+    periods = []
+    for rule in unit.quota:
+        for period in periods_between(rule.every, start, last, province.school_year):
+            periods.append(period_entry(rule.label, period, rule.count, articles, rule.channel, as_of, days))
+    for rota, period in duties(unit, province, start, last):
+        periods.append(period_entry(f"rota:{rota.id}", period, rota.count, articles, "own", as_of, days))
+    periods.sort(key=lambda p: (p["rule"], p["start"]))
+    return {"id": unit.id, "name": unit.name, "kind": unit.kind, "parent": unit.parent_on(as_of), "periods": periods}

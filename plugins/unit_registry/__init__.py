@@ -145,17 +145,33 @@ class Registry:
 
 def load(root: Path | str) -> Registry:
     """Read ``<root>/units``; never raises for bad content."""
-    root = Path(root)
-    folder = root / "units"
+    folder = Path(root) / "units"
+    files: dict[str, bytes | OSError] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        try:
+            files[path.name] = path.read_bytes()
+        except OSError as exc:
+            files[path.name] = exc
+    return load_files(files)
+
+
+def load_files(files: dict[str, bytes | OSError], parsed: dict | None = None) -> Registry:
+    """The registry of the files of ``units/`` given as {file name: content, or the error reading it}.
+
+    ``parsed`` (kept by the caller between calls) remembers every file's parsed
+    mapping by name and content: the quota's history walk re-loads the registry
+    at each commit that changes a unit file, and only that file is parsed again.
+    """
+    parsed = {} if parsed is None else parsed
     problems: list[Problem] = []
     raw_units: dict[str, tuple[str, LinedDict]] = {}
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        if path.name == "_province.yml":
+    for name in sorted(files):
+        if name == "_province.yml":
             continue
-        rel = f"units/{path.name}"
-        data = _read_mapping(path, rel, problems)
+        rel = f"units/{name}"
+        data = _read_mapping(files[name], rel, problems, parsed)
         if data is not None:
-            raw_units[path.stem] = (rel, data)
+            raw_units[Path(name).stem] = (rel, data)
 
     units: dict[str, Unit] = {}
     invalid: set[str] = set()
@@ -171,13 +187,25 @@ def load(root: Path | str) -> Registry:
 
     _check_parents(units, raw_units, invalid, problems)
     _check_so(units, raw_units, invalid, problems)
-    province = _load_province(folder / "_province.yml", raw_units, problems)
+    province = _load_province(files.get("_province.yml"), raw_units, problems, parsed)
     return Registry(province, units, problems, invalid)
 
 
-def _read_mapping(path: Path, rel: str, problems: list[Problem]) -> LinedDict | None:
+def _read_mapping(content: bytes | OSError, rel: str, problems: list[Problem], parsed: dict) -> LinedDict | None:
+    key = (rel, content)
+    if key not in parsed:
+        found: list[Problem] = []
+        parsed[key] = (_parse_mapping(content, rel, found), found)
+    data, found = parsed[key]
+    problems.extend(found)
+    return data
+
+
+def _parse_mapping(content: bytes | OSError, rel: str, problems: list[Problem]) -> LinedDict | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        if isinstance(content, OSError):
+            raise content
+        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, 1, "E400", {"detail": f"không mở được tệp ({exc.__class__.__name__})"}))
         return None
@@ -357,13 +385,13 @@ def _rules(raw, line: int, rel: str, problems: list[Problem]) -> tuple[Rule, ...
     return tuple(rules)
 
 
-def _load_province(path: Path, raw_units, problems: list[Problem]) -> Province:
+def _load_province(content: bytes | OSError | None, raw_units, problems: list[Problem], parsed: dict) -> Province:
     rel = "units/_province.yml"
-    if not path.exists():
+    if content is None:
         problems.append(Problem(rel, 1, "E411", {"detail": "không có tệp units/_province.yml",
                                                  "hint": "tạo tệp theo mẫu trong README (name, timezone, quota_start, school_year)"}))
         return Province()
-    data = _read_mapping(path, rel, problems)
+    data = _read_mapping(content, rel, problems, parsed)
     if data is None:
         return Province()
     _unknown_keys(data, PROVINCE_KEYS, rel, problems)

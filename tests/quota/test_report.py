@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
 
 import jsonschema
+from openpyxl import load_workbook
 
 from factory import CODE_ROOT, UNITS, Province
 from helpers import commit, counted, make_province, periods, report
@@ -149,13 +151,25 @@ def test_quota_json_exact_content_and_schema(tmp_path):
         ],
     }
     assert (p.root / "output" / "quota" / "quota.csv").exists()
-    from openpyxl import load_workbook
     book = load_workbook(p.root / "output" / "quota" / "quota.xlsx")
-    assert {"Tháng", "Quý", "Thi đua 2022-Q3", "Thi đua 2022-Q4"} <= set(book.sheetnames)
+    assert book.sheetnames == ["Chú thích", "Tháng", "Quý", "Thi đua 2022-Q3", "Thi đua 2022-Q4"]
     sheet = book["Thi đua 2022-Q4"]
     assert sheet.freeze_panes == "A2"
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["thcs-a"][4:] == (1, 0, 1, 2, 0)
+    # a rule kind: a row per unit and rule, a column per period, the number published
+    months = book["Tháng"]
+    assert months.freeze_panes == "E2"
+    assert list(months.iter_rows(values_only=True)) == [
+        ("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2022-09", "2022-10"),
+        ("thcs-a", "Trường THCS A", "Tháng: 1 bài", 1, 1, 1)]
+    quarters = book["Quý"]
+    assert list(quarters.iter_rows(min_row=2, values_only=True)) == [("thcs-a", "Trường THCS A", "Quý: 1 bài gửi Sở", 1, 0, 1)]
+    # the status is the fill: met from the number, open only in the period of the as-of day
+    rules = {str(found.sqref): [(rule.formula, rule.dxf.fill.fgColor.rgb) for rule in found.rules]
+             for found in quarters.conditional_formatting}
+    assert rules == {"E2:F2": [(["AND(ISNUMBER(E2),E2>=$D2)"], "00C6EFCE"), (["ISNUMBER(E2)"], "00FFC7CE")],
+                     "F2": [(["ISNUMBER(F2)"], "00FFEB9C")]}
 
 
 def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
@@ -173,6 +187,40 @@ def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
     day = dt.date(2022, 11, 30)
     assert build_report(cached, day).data == build_report(fresh, day).data
     assert counted(build_report(cached, day).data, "thcs-a") == {"2022-10": 1, "2022-11": 1}
+
+
+def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
+    """Resumed walks (across a unit file change) and cached unit reports give the files of a cold run."""
+    from quota.history import load_history
+    from quota.outputs import csv_text, json_text, terminal_table, xlsx_bytes
+    from quota.report import ReportCache, build_report
+
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00", approved_by="Lê Văn Phó")
+    commit(p, "bài chờ người duyệt", "2022-10-05T09:00:00+07:00")
+    days = [dt.date(2022, 9, 30), dt.date(2022, 10, 31), dt.date(2022, 11, 30)]
+    for day in days:
+        build_report(load_history(p.root), day, cache=ReportCache(p.root))
+    unit = (p.root / "units/thcs-a.yml").read_text(encoding="utf-8")
+    p.write("units/thcs-a.yml", unit.replace("approvers:\n", "approvers:\n  - name: Lê Văn Phó\n    title: Phó Hiệu trưởng\n"))
+    p.write("units/th-moi.yml", UNITS["th-b"].replace("th-b", "th-moi"))
+    p.article("thcs-a", "2022/b.md", date="2022-11-03 08:00", title="Bài tháng mười một")
+    commit(p, "thêm người duyệt, một trường và một bài", "2022-11-05T09:00:00+07:00")
+
+    def files(report):
+        book = load_workbook(io.BytesIO(xlsx_bytes(report)))
+        sheets = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+        return json_text(report), csv_text(report), terminal_table(report), sheets
+
+    for day in days:
+        cached = build_report(load_history(p.root), day, cache=ReportCache(p.root))
+        fresh = build_report(load_history(p.root, use_cache=False), day)
+        assert files(cached) == files(fresh)
+        assert cached.data == fresh.data
+    assert counted(fresh.data, "thcs-a") == {"2022-11": 2}
+    assert "th-moi" in fresh.registry.units
+    before = build_report(load_history(p.root), dt.date(2022, 10, 31), cache=ReportCache(p.root))
+    assert "th-moi" not in before.registry.units  # units as of that day's commit
 
 
 def test_as_of_environment_variable_fixes_the_day_of_the_build_report(tmp_path, monkeypatch):
