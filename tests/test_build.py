@@ -31,6 +31,20 @@ def test_second_build_reads_nothing_and_a_change_reads_one_file(province):
     assert not (province.root / "output/thcs-a/bai-viet/bai-thu-hai-cua-truong.html").exists()
 
 
+def test_a_small_change_writes_a_cache_delta_not_the_whole_cache(province):
+    for n in range(3):
+        province.article("thcs-a", f"2024/{n}.md", title=f"Bài số {n} của trường")
+    province.build()
+    base = next(province.root.glob("cache/*/ArticlesGenerator"))
+    before = base.stat().st_mtime_ns
+    province.article("thcs-a", "2024/1.md", title="Bài số 1, đã sửa")
+    assert _read_count(province.run_build()) == 1
+    assert base.stat().st_mtime_ns == before and base.with_name("ArticlesGenerator.delta").exists()
+    assert _read_count(province.run_build()) == 0  # the delta is loaded on top of the base
+    base.with_name("ArticlesGenerator.delta").write_bytes(b"not a pickle")
+    assert _read_count(province.run_build()) == 1  # a broken delta costs a re-read, nothing else
+
+
 def test_failed_build_leaves_previous_output_untouched(province, tmp_path):
     province.article("thcs-a", "2024/a.md")
     out = province.build()
