@@ -79,6 +79,7 @@ class Source:
     is_page: bool
     html: str | None = ""            # None once the Pelican reader has put it in the body store
     html_digest: str = ""            # names the body (bodies.digest)
+    text_digest: str = ""            # of the path and the file's text: everything a Source is made from
     title: str = ""
     date: object = None              # aware datetime, or None
     fields: dict = field(default_factory=dict)   # other front-matter values, checked
@@ -94,7 +95,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     parts = path.split("/")
     unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
     is_page = content_kind(path) == "page"
-    source = Source(path=path, unit=unit, is_page=is_page)
+    source = Source(path=path, unit=unit, is_page=is_page, text_digest=bodies.digest(f"{path}\0{text}"))
     if unit is None:
         source.problems.append(Problem(path, 1, "E108", {
             "unit": posixpath.dirname(path) or ".", "detail": "không phải thư mục của một đơn vị"}))

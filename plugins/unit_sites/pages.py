@@ -81,8 +81,7 @@ class PageSet:
         self.per_page = self.settings["DEFAULT_PAGINATION"]
         self.global_fp = _hash(theme_fingerprint(generator), self.domain, self.context["PROVINCE"].name,
                                self.per_page)
-        self._cards: dict[int, str] = {}
-        self._fulls: dict[int, str] = {}
+        self._articles: dict[int, str] = {}
         self._sites: dict[str, str] = {}
 
     # -- fingerprints -------------------------------------------------------
@@ -95,23 +94,13 @@ class PageSet:
                 [(p.title, p.url) for p in site.pages])
         return self._sites[site.id]
 
-    def card_fp(self, article) -> str:
+    def article_fp(self, article) -> str:
+        """Everything an article's page, card and feed entries show: its file (path and
+        text: title, date, summary, body, captions, tags...), its unit's name, its pictures."""
         key = id(article)
-        if key not in self._cards:
-            featured = getattr(article, "featured", None)
-            self._cards[key] = _hash(article.url, article.title, article.date.isoformat(), article.summary,
-                                     repr(sorted(featured.items())) if featured else "",
-                                     article.unit_info.name, article.unit_info.id, article.category.name)
-        return self._cards[key]
-
-    def full_fp(self, article) -> str:
-        key = id(article)
-        if key not in self._fulls:
-            fields = article.source.fields
-            self._fulls[key] = _hash(self.card_fp(article), _body_fp(article), str(getattr(article, "author", "")),
-                                     *(t.name for t in getattr(article, "tags", [])), fields.get("approved_by"),
-                                     fields.get("approved_on"), article.send_to_so)
-        return self._fulls[key]
+        if key not in self._articles:
+            self._articles[key] = _hash(_content_fp(article), article.unit_info.name)
+        return self._articles[key]
 
     # -- rendering ----------------------------------------------------------
 
@@ -123,7 +112,7 @@ class PageSet:
         for number in range(1, paginator.num_pages + 1):
             page = paginator.page(number)
             fingerprint = _hash(fp_base, template, number, paginator.num_pages,
-                                *(self.card_fp(a) for a in page.object_list))
+                                *(self.article_fp(a) for a in page.object_list))
             yield Job(page.save_as, fingerprint, self._page_renderer(paginator, page, template, articles, local))
 
     def _page_renderer(self, paginator, page, template, articles, local) -> Callable[[], bytes]:
@@ -143,8 +132,7 @@ class PageSet:
 
     def _feed(self, path: str, title: str, home: str, articles, with_content: bool) -> Job:
         fingerprint = _hash(self.global_fp, title, home, with_content,
-                            None if articles else self.now.isoformat(),
-                            *(self.full_fp(a) if with_content else self.card_fp(a) for a in articles))
+                            None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
             units=self.units, updated=self.now, with_content=with_content))
@@ -153,18 +141,18 @@ class PageSet:
         generator = self.generator
         for article in self.context.get("articles", []):
             site = article.site
-            yield Job(article.url, _hash(self.site_fp(site), "article", self.full_fp(article)),
+            yield Job(article.url, _hash(self.site_fp(site), "article", self.article_fp(article)),
                       self._renderer(article.url, article.template, article=article, category=article.category))
         for page in self.context.get("pages", []):
             site = page.site
             if site is None:
                 continue
-            yield Job(page.url, _hash(self.site_fp(site), "page", page.title, _body_fp(page)),
+            yield Job(page.url, _hash(self.site_fp(site), "page", _content_fp(page)),
                       self._renderer(page.url, page.template, page=page))
         for site in generator.sites.values():
             home = Listing(site.unit.name, site.prefix, site.articles)
             unit_news = generator.unit_news[:8] if site.is_portal else []
-            base = _hash(self.site_fp(site), [self.card_fp(a) for a in unit_news],
+            base = _hash(self.site_fp(site), [self.article_fp(a) for a in unit_news],
                          [(c.title, c.url, len(c.articles)) for c in site.categories],
                          self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
             yield from self._paginated(site.prefix, "index", site.articles, base,
@@ -216,14 +204,11 @@ def theme_fingerprint(generator) -> str:
     return _hash(_theme_hash(generator.theme), os.path.basename(generator.settings["CACHE_PATH"]))
 
 
-def _body_fp(content) -> str:
-    """What image_assets.body_html makes the body from: the HTML with its figure markers, each
-    image's caption and alt text, and its picture (whose key names its file and settings)."""
-    figures = content.figures
-    return _hash(content.source.html_digest, *(
-        f"{ref.caption}\x1e{ref.alt}\x1e{ref.group}\x1e{ref.featured}\x1e{picture.source}\x1e{picture.key}"
-        if (picture := figures.get(index)) else f"{ref.caption}\x1e{ref.alt}"
-        for index, ref in enumerate(content.source.images)))
+def _content_fp(content) -> str:
+    """An article or page as read (the Source is made from the file's path and text alone)
+    with the pictures image_assets found for it (a picture's key names its file and settings)."""
+    return _hash(content.source.text_digest, *(f"{index}:{picture.source}:{picture.key}"
+                                               for index, picture in sorted(content.figures.items())))
 
 
 def _theme_hash(theme: str) -> str:
