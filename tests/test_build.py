@@ -89,6 +89,24 @@ def test_sites_portal_and_directory(province):
     assert "Phòng GD&ĐT huyện A" in groups["Trực thuộc Sở"]
 
 
+def test_a_year_archive_lists_the_year_by_month_newest_first(province):
+    province.article("thcs-a", "2024/a.md", title="Khai giảng năm học mới", date="2024-09-05 07:30")
+    province.article("thcs-a", "2024/b.md", title="Hội thi giáo viên giỏi", date="2024-11-07 08:30")
+    province.article("thcs-a", "2024/c.md", title="Ngày Nhà giáo Việt Nam", date="2024-11-20 08:00")
+    province.article("thcs-a", "2023/d.md", title="Tổng kết năm học", date="2023-05-30 15:00")
+    out = province.build()
+    year = html.parse(str(out / "thcs-a/luu-tru/2024/index.html"))
+    months = {section.findtext("h2").split(" (")[0].strip(): [a.text for a in section.iterfind(".//li/a")]
+              for section in year.iterfind(".//main//section")}
+    assert months == {"Tháng 11/2024": ["Ngày Nhà giáo Việt Nam", "Hội thi giáo viên giỏi"],
+                      "Tháng 09/2024": ["Khai giảng năm học mới"]}
+    assert list(months) == ["Tháng 11/2024", "Tháng 09/2024"]
+    archives = html.parse(str(out / "thcs-a/luu-tru/index.html"))
+    links = [a.get("href") for a in archives.iterfind(".//main//li/a")]
+    assert links[0].endswith("luu-tru/2024/") and "luu-tru/2024/#thang-11" in links[1]
+    assert any(link.endswith("luu-tru/2023/") for link in links)
+
+
 def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file()}

@@ -3,7 +3,7 @@
 Pelican's ArticlesGenerator and PagesGenerator read every file (once, with
 their content cache); this generator groups the published articles by site
 and writes every page: articles at ``<site>bai-viet/<slug>.html``, each
-site's home, category, tag and monthly lists, static pages, feed, and the
+site's home, category and tag lists, yearly archives, static pages, feed, and the
 portal's aggregated lists, feeds and directory (see pages.py).
 """
 
@@ -21,7 +21,7 @@ from publication import build_now
 
 import output_sync
 
-from .model import Listing, Site
+from .model import Listing, Site, YearArchive
 from .pages import PageSet, render_all
 
 
@@ -49,10 +49,11 @@ def _most_used(names: dict[str, int]) -> str:
 def _listings(site: Site) -> None:
     site.categories = _grouped(site, "chuyen-muc", "category", lambda a: [a.category.name])
     site.tags = _grouped(site, "the", "tag", lambda a: [t.name for t in getattr(a, "tags", [])])
-    site.months = []
-    for (year, month), group in groupby(site.articles, key=lambda a: (a.date.year, a.date.month)):
-        site.months.append(Listing(month_name(year, month), f"{site.prefix}luu-tru/{year}/{month:02d}/",
-                                   list(group), "month"))
+    # one page a year, not one a month: a school's year fits on a page, and monthly
+    # pages were a fifth of a province's 107,000 pages
+    site.years = [YearArchive(year, f"{site.prefix}luu-tru/{year}/",
+                              [(month, list(articles)) for month, articles in groupby(group, key=lambda a: a.date.month)])
+                  for year, group in groupby(site.articles, key=lambda a: a.date.year)]
 
 
 class SitesGenerator(Generator):
@@ -168,7 +169,7 @@ def _take_back_pages(generator, writer):
 
 def _filters(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"ngay": long_date, "ngay_ngan": short_date, "slug": slugify})
+        {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify})
 
 
 def register():

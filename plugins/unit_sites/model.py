@@ -12,11 +12,28 @@ class Listing:
     title: str
     path: str                 # folder under output/, '' for the root
     articles: list
-    kind: str = "list"        # list | category | tag | month
+    kind: str = "list"        # list | category | tag
 
     @property
     def url(self) -> str:
         return self.path
+
+
+@dataclass
+class YearArchive:
+    """A year of a site's articles on one page, by month (newest first)."""
+
+    year: int
+    path: str                 # folder under output/
+    months: list              # [(month, [article, ...])]
+
+    @property
+    def url(self) -> str:
+        return self.path
+
+    @property
+    def articles(self) -> list:
+        return [article for _, articles in self.months for article in articles]
 
 
 @dataclass
@@ -29,7 +46,7 @@ class Site:
     pages: list = field(default_factory=list)
     categories: list = field(default_factory=list)   # Listing
     tags: list = field(default_factory=list)
-    months: list = field(default_factory=list)
+    years: list = field(default_factory=list)         # YearArchive
 
     @property
     def id(self) -> str:

@@ -34,7 +34,7 @@ _SITEURL_TOKEN = "\ue000siteurl\ue001"
 class CardCache:
     """``card(article, SITEURL, show_unit, heading)`` for the list templates.
 
-    An article appears on many lists (home, category, tags, month, portal);
+    An article appears on many lists (home, category, tags, portal);
     its card is rendered once, with a token for the page's relative root,
     and each list only puts its own root in.
     """
@@ -161,11 +161,13 @@ class PageSet:
                 yield from self._listing(site, listing, "Chuyên mục")
             for listing in site.tags:
                 yield from self._listing(site, listing, "Từ khóa")
-            for listing in site.months:
-                yield from self._listing(site, listing, "Lưu trữ")
+            for archive in site.years:
+                path = f"{archive.path}index.html"
+                yield Job(path, _hash(self.site_fp(site), "year", *(self.article_fp(a) for a in archive.articles)),
+                          self._renderer(path, "year", site=site, archive=archive))
             archives = f"{site.prefix}luu-tru/index.html"
             yield Job(archives, _hash(self.site_fp(site), "archives",
-                                      [(m.title, m.url, len(m.articles)) for m in site.months],
+                                      [(y.year, [(m, len(a)) for m, a in y.months]) for y in site.years],
                                       [(t.title, t.url, len(t.articles)) for t in site.tags]),
                       self._renderer(archives, "archives", site=site))
             yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)

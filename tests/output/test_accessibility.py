@@ -33,17 +33,21 @@ def _pages(output: Path) -> dict[str, str]:
     assert gallery, f"no article of {UNIT} has a gallery"
     categories = sorted(p for p in (output / UNIT / "chuyen-muc").iterdir() if (p / "index.html").is_file())
     assert categories, f"{UNIT} has no category pages"
+    years = sorted(p for p in (output / UNIT / "luu-tru").iterdir() if (p / "index.html").is_file())
+    assert years, f"{UNIT} has no yearly archive"
     return {
         "portal home": "",
         "unit home": f"{UNIT}/",
         "article with a gallery": gallery.relative_to(output).as_posix(),
         "category list": categories[0].relative_to(output).as_posix() + "/",
         "archives": f"{UNIT}/luu-tru/",
+        "year archive": years[-1].relative_to(output).as_posix() + "/",
         "unit directory": "don-vi/",
     }
 
 
-PAGE_NAMES = ["portal home", "unit home", "article with a gallery", "category list", "archives", "unit directory"]
+PAGE_NAMES = ["portal home", "unit home", "article with a gallery", "category list", "archives", "year archive",
+              "unit directory"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
