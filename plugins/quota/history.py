@@ -113,7 +113,7 @@ def is_article(path: str) -> bool:
     """content/<unit>/**/*.md that the build reads as an article (not a page, not hidden)."""
     from article_reader import content_kind
 
-    return content_kind(path) == "article" and path.count("/") >= 2
+    return path.endswith(".md") and content_kind(path) == "article" and path.count("/") >= 2  # images: no call
 
 
 def is_unit_file(path: str) -> bool:
@@ -265,12 +265,14 @@ class WalkState:
     # derived from ``parsed``
     image_refs: dict = field(default_factory=dict)  # image path -> article paths
     slugs: dict = field(default_factory=dict)       # (unit, slug) -> article paths
+    by_unit: dict = field(default_factory=dict)     # unit -> article paths
 
     def learn(self, path: str, parsed: Parsed) -> set:
         """Record ``parsed`` as the version of ``path``; the paths now sharing its slug."""
         self.parsed[path] = parsed
         for image in parsed.images:
             self.image_refs.setdefault(image, set()).add(path)
+        self.by_unit.setdefault(parsed.unit, set()).add(path)
         group = self.slugs.setdefault((parsed.unit, parsed.slug), set())
         group.add(path)
         return group
@@ -286,6 +288,7 @@ class WalkState:
                 refs.discard(path)
                 if not refs:
                     del self.image_refs[image]
+        self.by_unit[parsed.unit].discard(path)
         group = self.slugs.get((parsed.unit, parsed.slug))
         if group is None:
             return set()
@@ -338,20 +341,19 @@ class History:
             return result
         times = self.times
         for versions, runs in zip(self.versions, self.runs):
-            if versions[0][0] > index or not runs:
+            for start, end in reversed(runs):  # the last run begun by then, if it goes on at ``index``
+                if start <= index:
+                    break
+            else:
+                continue
+            if end is not None and end <= index:
                 continue
             position = len(versions) - 1
             while versions[position][0] > index:
                 position -= 1
             _, path, unit, date_ts, send, n_images = versions[position]
-            if path is None or date_ts is None:
-                continue
-            for start, end in reversed(runs):
-                if start <= index and (end is None or index < end):
-                    result.append((path, unit, max(date_ts, times[start]), send, n_images))
-                    break
-                if start <= index:
-                    break
+            if path is not None and date_ts is not None:
+                result.append((path, unit, max(date_ts, times[start]), send, n_images))
         return result
 
     def dump(self):
@@ -377,7 +379,8 @@ class Walker:
         self.workers = workers
         self.registry = history.latest_registry()
         self.zone = self.registry.province.zone if self.registry else ZoneInfo("Asia/Ho_Chi_Minh")
-        self.unit_mappings: dict = {}  # parsed unit files, for unit_registry.load_files
+        self.unit_files: dict = {}  # parsed and built unit files, for unit_registry.load_files
+        self.approvals: dict = {}   # (unit, approved_by, approved_on) -> approved, under self.registry
 
     def _read(self, log):
         """The commits of ``log``, and their article versions parsed meanwhile by worker processes.
@@ -495,20 +498,27 @@ class Walker:
     def _reload_registry(self, index: int) -> set:
         h, s = self.h, self.s
         blob_map = dict(s.unit_blobs)
-        new = registry_from_blobs(blob_map, h.unit_texts, self.unit_mappings)
+        new = registry_from_blobs(blob_map, h.unit_texts, self.unit_files)
         old = self.registry
         h.registries.append((index, blob_map))
         h.built = {len(h.registries) - 1: new}  # only the newest is kept built; others are rebuilt on demand
         self.registry = new
+        self.approvals.clear()
         if old is None or old.province.timezone != new.province.timezone:
             self.zone = new.province.zone
             return set(s.by_path)
+        # an unchanged file gives the very same Unit (unit_registry's memo)
         changed = {uid for uid in set(old.units) | set(new.units)
-                   if (old.units.get(uid) is None) != (new.units.get(uid) is None)
-                   or (uid in old.units and old.units[uid].approver_names() != new.units[uid].approver_names())}
-        if not changed:
-            return set()
-        return {path for path, parsed in s.parsed.items() if parsed.unit in changed}
+                   if old.units.get(uid) is not new.units.get(uid)
+                   and ((old.units.get(uid) is None) != (new.units.get(uid) is None)
+                        or old.units[uid].approver_names() != new.units[uid].approver_names())}
+        return set().union(*(s.by_unit.get(uid, ()) for uid in changed))
+
+    def _approved(self, parsed: Parsed, unit, path: str) -> bool:
+        key = (unit.id, parsed.approved_by, parsed.approved_on)
+        if key not in self.approvals:
+            self.approvals[key] = _approval_ok(parsed, unit, path)
+        return self.approvals[key]
 
     def _evaluate(self, path: str, index: int) -> None:
         h, s = self.h, self.s
@@ -523,7 +533,7 @@ class Walker:
                      and date_ts is not None
                      and len(s.slugs.get((parsed.unit, parsed.slug), ())) == 1
                      and all(image in s.files for image in parsed.images)
-                     and _approval_ok(parsed, unit, path))
+                     and self._approved(parsed, unit, path))
         version = (index, path, parsed.unit, date_ts, parsed.send_to_so, parsed.n_images)
         if not versions or versions[-1][1:] != version[1:]:
             if versions and versions[-1][0] == index:

@@ -155,30 +155,37 @@ def load(root: Path | str) -> Registry:
     return load_files(files)
 
 
-def load_files(files: dict[str, bytes | OSError], parsed: dict | None = None) -> Registry:
+def load_files(files: dict[str, bytes | OSError], memo: dict | None = None) -> Registry:
     """The registry of the files of ``units/`` given as {file name: content, or the error reading it}.
 
-    ``parsed`` (kept by the caller between calls) remembers every file's parsed
-    mapping by name and content: the quota's history walk re-loads the registry
-    at each commit that changes a unit file, and only that file is parsed again.
+    ``memo`` (kept by the caller between calls) remembers every file's parsed
+    mapping and built unit by name and content: the quota's history walk
+    re-loads the registry at each commit that changes a unit file, and only
+    that file is parsed and built again.
     """
-    parsed = {} if parsed is None else parsed
+    memo = {} if memo is None else memo
     problems: list[Problem] = []
     raw_units: dict[str, tuple[str, LinedDict]] = {}
+    read: dict[str, _Read] = {}
     for name in sorted(files):
         if name == "_province.yml":
             continue
         rel = f"units/{name}"
-        data = _read_mapping(files[name], rel, problems, parsed)
-        if data is not None:
-            raw_units[Path(name).stem] = (rel, data)
+        entry = _read_mapping(files[name], rel, problems, memo)
+        if entry.data is not None:
+            stem = Path(name).stem
+            raw_units[stem] = (rel, entry.data)
+            read[stem] = entry
 
     units: dict[str, Unit] = {}
     invalid: set[str] = set()
     read_errors = {p.path for p in problems if p.is_error}  # e.g. a key written twice (E400)
     for stem, (rel, data) in raw_units.items():
-        found: list[Problem] = []
-        unit = _build_unit(stem, rel, data, found)
+        entry = read[stem]
+        if entry.built is None:
+            found: list[Problem] = []
+            entry.built = (_build_unit(stem, rel, data, found), found)
+        unit, found = entry.built
         problems.extend(found)
         if unit is None or rel in read_errors or any(p.is_error for p in found):
             invalid.add(stem)
@@ -187,18 +194,26 @@ def load_files(files: dict[str, bytes | OSError], parsed: dict | None = None) ->
 
     _check_parents(units, raw_units, invalid, problems)
     _check_so(units, raw_units, invalid, problems)
-    province = _load_province(files.get("_province.yml"), raw_units, problems, parsed)
+    province = _load_province(files.get("_province.yml"), raw_units, problems, memo)
     return Registry(province, units, problems, invalid)
 
 
-def _read_mapping(content: bytes | OSError, rel: str, problems: list[Problem], parsed: dict) -> LinedDict | None:
+@dataclass
+class _Read:
+    """A file as read (its mapping, problems), and once built, (its unit, problems)."""
+
+    data: LinedDict | None
+    problems: list[Problem]
+    built: tuple | None = None
+
+
+def _read_mapping(content: bytes | OSError, rel: str, problems: list[Problem], memo: dict) -> _Read:
     key = (rel, content)
-    if key not in parsed:
+    if key not in memo:
         found: list[Problem] = []
-        parsed[key] = (_parse_mapping(content, rel, found), found)
-    data, found = parsed[key]
-    problems.extend(found)
-    return data
+        memo[key] = _Read(_parse_mapping(content, rel, found), found)
+    problems.extend(memo[key].problems)
+    return memo[key]
 
 
 def _parse_mapping(content: bytes | OSError, rel: str, problems: list[Problem]) -> LinedDict | None:
@@ -385,13 +400,13 @@ def _rules(raw, line: int, rel: str, problems: list[Problem]) -> tuple[Rule, ...
     return tuple(rules)
 
 
-def _load_province(content: bytes | OSError | None, raw_units, problems: list[Problem], parsed: dict) -> Province:
+def _load_province(content: bytes | OSError | None, raw_units, problems: list[Problem], memo: dict) -> Province:
     rel = "units/_province.yml"
     if content is None:
         problems.append(Problem(rel, 1, "E411", {"detail": "không có tệp units/_province.yml",
                                                  "hint": "tạo tệp theo mẫu trong README (name, timezone, quota_start, school_year)"}))
         return Province()
-    data = _read_mapping(content, rel, problems, parsed)
+    data = _read_mapping(content, rel, problems, memo).data
     if data is None:
         return Province()
     _unknown_keys(data, PROVINCE_KEYS, rel, problems)
