@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
@@ -118,6 +120,7 @@ def xlsx_bytes(report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
+    book.properties.identifier = report.key
     bold = Font(bold=True)
     fills = {status: PatternFill("solid", start_color=colour, end_color=colour)
              for status, colour in (("met", "C6EFCE"), ("open", "FFEB9C"), ("missed", "FFC7CE"))}
@@ -206,8 +209,21 @@ def write_files(report, folder) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "quota.json").write_text(json_text(report), encoding="utf-8")
     (folder / "quota.csv").write_text("\ufeff" + csv_text(report), encoding="utf-8")
-    (folder / "quota.xlsx").write_bytes(xlsx_bytes(report))
+    xlsx = folder / "quota.xlsx"
+    if xlsx_key(xlsx) != report.key:  # the slowest file: not made again from the same report
+        xlsx.write_bytes(xlsx_bytes(report))
     return folder
+
+
+def xlsx_key(path: Path) -> str | None:
+    """The report key a quota.xlsx was made from (its document identifier), None if unreadable."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            core = book.read("docProps/core.xml").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    found = re.search(r"<dc:identifier[^>]*>([0-9a-f]+)</dc:identifier>", core)
+    return found.group(1) if found else None
 
 
 def terminal_table(report) -> str:

@@ -43,6 +43,7 @@ class Report:
     published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images)
     units: list = field(default_factory=list)      # per unit, by id: outputs.UnitLines
     quarters: list = field(default_factory=list)   # labels of the thi đua quarters
+    key: str = ""                    # hash of everything the files are made from (with the code)
 
     @property
     def zone(self):
@@ -98,11 +99,13 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
         by_unit[item[1]].append(item)
     cache = cache if cache is not None else ReportCache(None)
     context = (repr(province), as_of.isoformat(), first_day and first_day.isoformat(), report.quarters)
+    keys = []
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         mine = by_unit.get(unit_id, [])
         key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine)),
                               digest_size=16).hexdigest()
+        keys.append(key)
         lines = cache.get(key)
         if lines is None:
             articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
@@ -110,6 +113,7 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
             cache.put(key, lines)
         report.units.append(lines)
     cache.save()
+    report.key = hashlib.blake2b(marshal.dumps((code_version(), context, keys)), digest_size=16).hexdigest()
     return report
 
 

@@ -223,6 +223,20 @@ def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
     assert "th-moi" not in before.registry.units  # units as of that day's commit
 
 
+def test_quota_xlsx_is_not_made_again_from_the_same_report(tmp_path):
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
+    commit(p, "bài", "2022-10-05T09:00:00+07:00")
+    xlsx = p.root / "output" / "quota" / "quota.xlsx"
+    assert _run_cli(p.root, "--as-of", "2022-10-31").returncode == 0
+    stamp = xlsx.stat().st_mtime_ns
+    assert _run_cli(p.root, "--as-of", "2022-10-31").returncode == 0
+    assert xlsx.stat().st_mtime_ns == stamp
+    assert _run_cli(p.root, "--as-of", "2022-11-01").returncode == 0
+    assert xlsx.stat().st_mtime_ns != stamp
+    assert load_workbook(xlsx)["Chú thích"]["A1"].value == "Định mức đăng bài tính đến hết ngày 01/11/2022"
+
+
 def test_as_of_environment_variable_fixes_the_day_of_the_build_report(tmp_path, monkeypatch):
     from factory import Province
 
