@@ -298,15 +298,16 @@ class WalkState:
         return group
 
     def dump(self):
-        # the indexes too: marshal reads sets back ~4x faster than learn() rebuilds them
-        return (self.by_path, {path: tuple(p) for path, p in self.parsed.items()}, self.files, self.unit_blobs,
-                self.image_refs, self.slugs, self.by_unit)
+        # The indexes too: marshal reads them back ~4x faster than learn() rebuilds them.  Large sets
+        # go as lists: marshal sorts a set's items when it writes it.
+        return (self.by_path, {path: tuple(p) for path, p in self.parsed.items()}, list(self.files),
+                self.unit_blobs, self.image_refs, self.slugs, {unit: list(paths) for unit, paths in self.by_unit.items()})
 
     @classmethod
     def load(cls, data) -> WalkState:
         by_path, parsed, files, unit_blobs, image_refs, slugs, by_unit = data
-        return cls(by_path, {path: Parsed._make(fields) for path, fields in parsed.items()}, files, unit_blobs,
-                   image_refs, slugs, by_unit)
+        return cls(by_path, {path: Parsed._make(fields) for path, fields in parsed.items()}, set(files), unit_blobs,
+                   image_refs, slugs, {unit: set(paths) for unit, paths in by_unit.items()})
 
 
 @dataclass
