@@ -34,7 +34,7 @@ class ContractReader(BaseReader):
         source = prefetch.take(source_path) or prefetch.read_file(
             settings["PATH"], source_path, settings["UNIT_REGISTRY"].province.zone)
         # the body waits in the store (bodies.stored_html); Pelican's cache keeps the rest
-        bodies.store(settings).keep(source)
+        bodies.keep(bodies.store(settings), source)
         fields = source.fields
         metadata = {
             "title": source.title,

@@ -41,7 +41,7 @@ def _read_chunk(paths: list[str]) -> list[tuple[str, Source]]:
     sources = []
     for path in paths:
         source = read_file(root, path, zone)
-        body_store.keep(source)
+        bodies.keep(body_store, source)
         sources.append((path, source))
     body_store.flush()
     return sources

@@ -29,9 +29,14 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries,
-               units, updated: dt.datetime, with_content: bool) -> bytes:
-    """``entries`` are published Pelican articles, newest first."""
+_NAMESPACE_DECLARATION = f' xmlns="{ATOM}"'.encode()
+
+
+def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries, entry_keys,
+               entry_store, units, updated: dt.datetime, with_content: bool) -> bytes:
+    """``entries`` are published Pelican articles, newest first; ``entry_keys`` name what each
+    entry shows, and ``entry_store`` (a BlobStore) keeps entries made by earlier builds: the
+    province's feed has one entry per article, and rebuilding it whole took seconds."""
     domain = domain.rstrip("/")
     host = urlsplit(domain).hostname or "localhost"
     root = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
@@ -43,23 +48,38 @@ def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entri
     _el(_el(root, "author"), "name", title)
     _el(root, "link", rel="self", href=f"{domain}/{feed_path}", type="application/atom+xml")
     _el(root, "link", rel="alternate", href=f"{domain}/{home_path}", type="text/html")
-    for article in entries:
-        unit = units[article.unit]
-        entry = _el(root, "entry")
-        _el(entry, "id", f"tag:{host},{article.date:%Y-%m-%d}:{article.url}")
-        _el(entry, "title", article.title)
-        _el(entry, "published", _stamp(article.date))
-        _el(entry, "updated", _stamp(article.date))
-        author = _el(entry, "author")
-        _el(author, "name", str(article.author) if getattr(article, "author", None) else unit.name)
-        _el(entry, "link", rel="alternate", href=f"{domain}/{article.url}", type="text/html")
-        _el(entry, "category", term=unit.id, scheme=UNIT_SCHEME, label=unit.name)
-        _el(entry, "category", term=article.category.name)
-        for tag in getattr(article, "tags", []):
-            _el(entry, "category", term=tag.name)
-        _el(entry, "summary", article.source.summary, type="text")
-        if with_content:
-            # figures use paths relative to the article's page
-            content = _el(entry, "content", str(body_html(article)), type="html")
-            content.set("{http://www.w3.org/XML/1998/namespace}base", f"{domain}/{article.url}")
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    head = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    known = entry_store.get_many(entry_keys)
+    parts = []
+    for article, key in zip(entries, entry_keys):
+        data = known.get(key)
+        if data is None:
+            data = _entry_bytes(article, units[article.unit], domain, host, with_content)
+            entry_store.put(key, data)
+        parts.append(data)
+    entry_store.flush()
+    closing = head.rindex(b"</feed>")
+    return head[:closing] + b"".join(parts) + head[closing:]
+
+
+def _entry_bytes(article, unit, domain: str, host: str, with_content: bool) -> bytes:
+    """One <entry>, serialised alone: its namespace is the feed's, so the declaration lxml
+    repeats on a lone element is dropped."""
+    entry = etree.Element(f"{{{ATOM}}}entry", nsmap={None: ATOM})
+    _el(entry, "id", f"tag:{host},{article.date:%Y-%m-%d}:{article.url}")
+    _el(entry, "title", article.title)
+    _el(entry, "published", _stamp(article.date))
+    _el(entry, "updated", _stamp(article.date))
+    author = _el(entry, "author")
+    _el(author, "name", str(article.author) if getattr(article, "author", None) else unit.name)
+    _el(entry, "link", rel="alternate", href=f"{domain}/{article.url}", type="text/html")
+    _el(entry, "category", term=unit.id, scheme=UNIT_SCHEME, label=unit.name)
+    _el(entry, "category", term=article.category.name)
+    for tag in getattr(article, "tags", []):
+        _el(entry, "category", term=tag.name)
+    _el(entry, "summary", article.source.summary, type="text")
+    if with_content:
+        # figures use paths relative to the article's page
+        content = _el(entry, "content", str(body_html(article)), type="html")
+        content.set("{http://www.w3.org/XML/1998/namespace}base", f"{domain}/{article.url}")
+    return etree.tostring(entry, encoding="utf-8", pretty_print=True).replace(_NAMESPACE_DECLARATION, b"", 1)

@@ -22,6 +22,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 
 import output_sync
+from blob_store import BlobStore
 from publication import build_now
 
 from .atom import feed_bytes
@@ -82,6 +83,7 @@ class PageSet:
         self.global_fp = _hash(theme_fingerprint(generator), self.domain, self.context["PROVINCE"].name,
                                self.per_page)
         self._articles: dict[int, str] = {}
+        self.feed_entries = BlobStore(os.path.join(self.settings["CACHE_PATH"], "feed-entries.sqlite"))
         self._sites: dict[str, str] = {}
 
     # -- fingerprints -------------------------------------------------------
@@ -135,7 +137,8 @@ class PageSet:
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
-            units=self.units, updated=self.now, with_content=with_content))
+            entry_keys=[_hash(self.global_fp, self.article_fp(a), with_content) for a in articles],
+            entry_store=self.feed_entries, units=self.units, updated=self.now, with_content=with_content))
 
     def jobs(self):
         generator = self.generator

@@ -1,0 +1,60 @@
+"""Values by key in one SQLite file, for what the build keeps between runs outside Pelican's cache.
+
+Each process opens its own connection (render workers are forked from the
+build process and must not share the parent's); writes are batched and
+committed by :meth:`BlobStore.flush`.  A value that cannot be found is not an
+error: callers make it again.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+_BATCH = 900  # under SQLite's limit of bound parameters in one statement
+
+
+class BlobStore:
+    def __init__(self, path: str):
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self.pending: dict[str, object] = {}
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            self._connection = sqlite3.connect(self.path, timeout=60)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("CREATE TABLE IF NOT EXISTS item (key TEXT PRIMARY KEY, value NOT NULL)")
+            self._pid = os.getpid()
+        return self._connection
+
+    def put(self, key: str, value) -> None:
+        """Stored at the next :meth:`flush`; readable from this process at once."""
+        self.pending[key] = value
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO item VALUES (?, ?)", self.pending.items())
+        self.pending.clear()
+
+    def get(self, key: str):
+        if key in self.pending:
+            return self.pending[key]
+        row = self._db().execute("SELECT value FROM item WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get_many(self, keys) -> dict:
+        """The values found, by key."""
+        keys = list(dict.fromkeys(keys))
+        found = {key: self.pending[key] for key in keys if key in self.pending}
+        wanted = [key for key in keys if key not in found]
+        db = self._db()
+        for start in range(0, len(wanted), _BATCH):
+            chunk = wanted[start:start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            found.update(db.execute(f"SELECT key, value FROM item WHERE key IN ({marks})", chunk).fetchall())
+        return found
