@@ -18,7 +18,6 @@ import tempfile
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .history import cache_dir, code_version, collector_paused
 from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index
@@ -103,8 +102,9 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         mine = by_unit.get(unit_id, [])
-        key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine)),
-                              digest_size=16).hexdigest()
+        # marshal version 2: no back-references, whose use depends on reference counts, so the
+        # same values give the same bytes in every run
+        key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine), 2), digest_size=16).hexdigest()
         keys.append(key)
         lines = cache.get(key)
         if lines is None:
@@ -113,7 +113,7 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
             cache.put(key, lines)
         report.units.append(lines)
     cache.save()
-    report.key = hashlib.blake2b(marshal.dumps((code_version(), context, keys)), digest_size=16).hexdigest()
+    report.key = hashlib.blake2b(marshal.dumps((code_version(), context, keys), 2), digest_size=16).hexdigest()
     return report
 
 
