@@ -7,15 +7,17 @@ unit's quota.json entry and cached with it (``report.ReportCache``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 import zipfile
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
-from .periods import period_of
+from .periods import period_of, quarter_of
 
 STATUS_VI = {"met": "đạt", "open": "đang mở", "missed": "không đạt", "none": "không yêu cầu"}
 EVERY_VI = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "semester": "Học kỳ", "year": "Năm",
@@ -57,7 +59,8 @@ class UnitLines(NamedTuple):
 
 
 def unit_lines(entry: dict, articles, quarters) -> UnitLines:
-    """``entry``: the unit's quota.json entry; ``articles``: its counted articles; ``quarters``: the thi đua quarters."""
+    """``entry``: the unit's quota.json entry; ``articles``: its counted articles, sorted by day;
+    ``quarters``: the thi đua quarters."""
     by_rule = defaultdict(list)
     for p in entry["periods"]:
         by_rule[p["rule"]].append(p)
@@ -79,15 +82,17 @@ def unit_lines(entry: dict, articles, quarters) -> UnitLines:
         current.append(now["status"])
     rules = [(rule_every(rule), rule, periods[0]["required"], [p["start"] for p in periods],
               [p["period"] for p in periods], [p["published"] for p in periods]) for rule, periods in by_rule.items()]
+    ended = defaultdict(list)  # quarter label -> statuses of the periods that end in it
+    for p in entry["periods"]:
+        ended[quarter_of(dt.date.fromisoformat(p["end"])).label].append(p["status"])
+    days = [a.day for a in articles]
     summary = {}
     for quarter in quarters:
-        first, last = quarter.start.isoformat(), quarter.end.isoformat()
-        inside = [a for a in articles if quarter.contains(a.day)]
-        ended = [p for p in entry["periods"] if first <= p["end"] <= last]
+        inside = articles[bisect_left(days, quarter.start):bisect_right(days, quarter.end)]
+        statuses = ended.get(quarter.label, [])
         summary[quarter.label] = [entry["id"], entry["name"], kind, parent,
                                   len(inside), sum(a.images for a in inside), sum(1 for a in inside if a.send_to_so),
-                                  sum(1 for p in ended if p["status"] == "met"),
-                                  sum(1 for p in ended if p["status"] == "missed")]
+                                  statuses.count("met"), statuses.count("missed")]
     return UnitLines(entry["id"], entry["name"], json.dumps(entry, ensure_ascii=False), out.getvalue(), "; ".join(cells) or "không có định mức",
                      current, rules, summary)
 
