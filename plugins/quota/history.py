@@ -617,18 +617,25 @@ def _resumable(root, folder: Path, version: str, head: str) -> History | None:
 
 
 def _save(folder: Path, version: str, history: History) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{version}-{history.head}.history"
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle, collector_paused():
-            common = marshal.dumps(history.dump())
-            handle.write(len(common).to_bytes(8, "little"))
-            handle.write(common)
-            handle.write(marshal.dumps(history.state.dump()))
-        os.replace(tmp, target)
+    target = folder / f"{version}-{history.head}.history"
+    with collector_paused():
+        common = marshal.dumps(history.dump())
+        chunks = [len(common).to_bytes(8, "little"), common, marshal.dumps(history.state.dump())]
+    if write_cache(target, chunks):
         for old in folder.iterdir():  # older heads, and every file of another code version
             if old != target and (old.suffix == ".history" or not old.name.startswith(version)):
                 old.unlink(missing_ok=True)
+
+
+def write_cache(path: Path, chunks) -> bool:
+    """Write ``chunks`` to ``path`` through a temporary file renamed: no reader sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(tmp, path)
+        return True
     except OSError:
-        pass
+        return False

@@ -13,13 +13,11 @@ import functools
 import hashlib
 import json
 import marshal
-import os
-import tempfile
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .history import cache_dir, code_version, collector_paused
+from .history import cache_dir, code_version, collector_paused, write_cache
 from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index
 
 
@@ -149,14 +147,9 @@ class ReportCache:
         """Keep only this run's units (when something changed)."""
         if self.path is None or not (self.changed or len(self.new) != len(self.old)):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle, collector_paused():
-                handle.write(marshal.dumps(self.new))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        with collector_paused():
+            chunks = [marshal.dumps(self.new)]
+        write_cache(self.path, chunks)
 
 
 def thi_dua_quarters(registry, as_of: dt.date) -> list[Period]:
