@@ -93,8 +93,8 @@ def unit_lines(entry: dict, articles, quarters) -> UnitLines:
         summary[quarter.label] = [entry["id"], entry["name"], kind, parent,
                                   len(inside), sum(a.images for a in inside), sum(1 for a in inside if a.send_to_so),
                                   statuses.count("met"), statuses.count("missed")]
-    return UnitLines(entry["id"], entry["name"], json.dumps(entry, ensure_ascii=False), out.getvalue(), "; ".join(cells) or "không có định mức",
-                     current, rules, summary)
+    return UnitLines(entry["id"], entry["name"], json.dumps(entry, ensure_ascii=False), out.getvalue(),
+                     "; ".join(cells) or "không có định mức", current, rules, summary)
 
 
 def json_text(report) -> str:
