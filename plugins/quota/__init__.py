@@ -1,6 +1,7 @@
 """Quota of published articles per unit, from the git history (contract sections 6, 7, 9).
 
-* ``python -m quota`` (``make quota``): the terminal table and output/quota/quota.{json,csv,xlsx};
+* ``python -m quota`` (``make quota``): the terminal table and output/quota/quota.{json,csv,xlsx}
+  (with quota-<YYYY>-<YYYY>.xlsx for each earlier school year);
 * as a Pelican plugin: the same files, ``output/quota/index.html`` (the whole
   province), ``<parent-id>/dinh-muc/index.html`` for every Phòng GD&ĐT and
   commune, and ``QUOTA`` in the context for ``_quota_status.html`` on each
@@ -36,7 +37,7 @@ def _generator_class():
     from unit_sites.pages import render_page, theme_fingerprint
 
     from .history import GitError, load_history
-    from .outputs import csv_text, json_text, xlsx_bytes
+    from .outputs import book_bytes, book_key, book_name, book_years, csv_text, json_text
     from .pages import QUOTA_CSS, filter_css, view
     from .report import ReportCache, build_report
 
@@ -87,10 +88,14 @@ def _generator_class():
         def generate_output(self, writer):
             if "so" not in self.context.get("SITES", {}):
                 return
-            files = ["quota/quota.css"] + (
-                ["quota/quota.json", "quota/quota.csv", "quota/quota.xlsx"] if self.report else [])
+            files = ["quota/quota.css"] + (["quota/quota.json", "quota/quota.csv"] if self.report else [])
             pages = list(self._pages())
             sink = output_sync.sink()
+            if self.report is not None:  # each school year's xlsx by its own key: an ended year's rarely changes
+                for year in book_years(self.report):
+                    path, key = f"quota/{book_name(self.report, year)}", book_key(self.report, year)
+                    if not sink.unchanged(path, key):
+                        sink.put(path, book_bytes(self.report, year, key), key)
             if sink.unchanged_all(files + [path for path, _, _ in pages], self.fingerprint):
                 return
             css = filter_css(self.quota) if self.report else QUOTA_CSS
@@ -98,7 +103,6 @@ def _generator_class():
             if self.report is not None:
                 sink.put("quota/quota.json", json_text(self.report).encode("utf-8"), self.fingerprint)
                 sink.put("quota/quota.csv", ("\ufeff" + csv_text(self.report)).encode("utf-8"), self.fingerprint)
-                sink.put("quota/quota.xlsx", xlsx_bytes(self.report), self.fingerprint)
             for path, template, local in pages:
                 sink.put(path, render_page(self, self.context, path, template, quota=self.quota, **local),
                          self.fingerprint)

@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     folder = write_files(report, Path(args.output or root / "output") / "quota")
     lap("ghi quota.json/csv/xlsx")
     print(terminal_table(report))
-    print(f"Đã ghi {folder / 'quota.json'}, quota.csv, quota.xlsx")
+    print(f"Đã ghi {folder / 'quota.json'}, quota.csv, quota.xlsx (năm học hiện tại; các năm học trước: quota-<năm học>.xlsx)")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The report's files: quota.json (contract section 7), quota.csv, quota.xlsx, and the terminal table.
+"""The report's files: quota.json (contract section 7), quota.csv, quota.xlsx (the as-of day's school
+year) with quota-<YYYY>-<YYYY>.xlsx (each earlier school year), and the terminal table.
 
 Every file is made of per-unit parts (:class:`UnitLines`), made once from the
 unit's quota.json entry and cached with it (``report.ReportCache``).
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import marshal
 import re
 import zipfile
 from bisect import bisect_left, bisect_right
@@ -17,7 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
-from .periods import period_of, quarter_of
+from .history import code_version
+from .periods import period_of, quarter_of, school_year_label, school_year_of
 
 STATUS_VI = {"met": "đạt", "open": "đang mở", "missed": "không đạt", "none": "không yêu cầu"}
 EVERY_VI = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "semester": "Học kỳ", "year": "Năm",
@@ -54,13 +58,16 @@ class UnitLines(NamedTuple):
     csv: str           # its rows of quota.csv
     table: str         # its row of the terminal table
     current: list      # status of the current period of each rule
-    rules: list        # (every, rule, required, [period start], [period label], [published]) for quota.xlsx
-    quarters: dict     # thi đua quarter label -> [id, name, kind, parent, articles, photos, forwarded, met, missed]
+    # school year (its first calendar year) -> (rules, quarters, digest): its part of that year's xlsx;
+    # rules: [(every, rule, required, [period start], [period label], [published])],
+    # quarters: thi đua quarter label -> [id, name, kind, parent, articles, photos, forwarded, met, missed],
+    # digest: a hash of both (the year's file is made again only when one of its units' digests changes)
+    books: dict
 
 
-def unit_lines(entry: dict, articles, quarters) -> UnitLines:
+def unit_lines(entry: dict, articles, quarters, school_year, current_year: int) -> UnitLines:
     """``entry``: the unit's quota.json entry; ``articles``: its counted articles, sorted by day;
-    ``quarters``: the thi đua quarters."""
+    ``quarters``: the thi đua quarters; ``current_year``: the school year of the as-of day."""
     by_rule = defaultdict(list)
     for p in entry["periods"]:
         by_rule[p["rule"]].append(p)
@@ -80,21 +87,34 @@ def unit_lines(entry: dict, articles, quarters) -> UnitLines:
                      f"{previous['published']}/{previous['required']})")
         cells.append(text)
         current.append(now["status"])
-    rules = [(rule_every(rule), rule, periods[0]["required"], [p["start"] for p in periods],
-              [p["period"] for p in periods], [p["published"] for p in periods]) for rule, periods in by_rule.items()]
+
+    def book_of(end: dt.date) -> int:
+        return min(school_year_of(end, school_year), current_year)
+
+    books = defaultdict(lambda: ([], {}))
     ended = defaultdict(list)  # quarter label -> statuses of the periods that end in it
-    for p in entry["periods"]:
-        ended[quarter_of(dt.date.fromisoformat(p["end"])).label].append(p["status"])
+    for rule, periods in by_rule.items():
+        in_book = defaultdict(list)
+        for p in periods:
+            end = dt.date.fromisoformat(p["end"])
+            in_book[book_of(end)].append(p)
+            ended[quarter_of(end).label].append(p["status"])
+        for year, inside in in_book.items():
+            books[year][0].append((rule_every(rule), rule, inside[0]["required"], [p["start"] for p in inside],
+                                   [p["period"] for p in inside], [p["published"] for p in inside]))
     days = [a.day for a in articles]
-    summary = {}
     for quarter in quarters:
         inside = articles[bisect_left(days, quarter.start):bisect_right(days, quarter.end)]
         statuses = ended.get(quarter.label, [])
-        summary[quarter.label] = [entry["id"], entry["name"], kind, parent,
-                                  len(inside), sum(a.images for a in inside), sum(1 for a in inside if a.send_to_so),
-                                  statuses.count("met"), statuses.count("missed")]
+        books[book_of(quarter.end)][1][quarter.label] = [
+            entry["id"], entry["name"], kind, parent, len(inside), sum(a.images for a in inside),
+            sum(1 for a in inside if a.send_to_so), statuses.count("met"), statuses.count("missed")]
+    # marshal version 2: the same values give the same bytes in every run (no back-references)
+    books = {year: (rules, summary, hashlib.blake2b(marshal.dumps((entry["id"], entry["name"], rules, summary), 2),
+                                                    digest_size=16).hexdigest())
+             for year, (rules, summary) in sorted(books.items())}
     return UnitLines(entry["id"], entry["name"], json.dumps(entry, ensure_ascii=False), out.getvalue(),
-                     "; ".join(cells) or "không có định mức", current, rules, summary)
+                     "; ".join(cells) or "không có định mức", current, books)
 
 
 def json_text(report) -> str:
@@ -115,17 +135,38 @@ def _width(value) -> int:
     return len(str(value))
 
 
-def xlsx_bytes(report) -> bytes:
-    """A legend, one sheet per rule kind (a row per unit and rule, a column per period: the number
-    published, coloured by status) and one thi đua sheet per quarter (write-only mode: fast)."""
+def book_years(report) -> list[int]:
+    """The school years with an xlsx file: the as-of day's (always) and every earlier one with a period."""
+    return sorted({report.school_year}.union(*(lines.books for lines in report.units)))
+
+
+def book_name(report, year: int) -> str:
+    """quota.xlsx for the school year of the as-of day, quota-<YYYY>-<YYYY>.xlsx for an earlier one."""
+    return "quota.xlsx" if year == report.school_year else f"quota-{school_year_label(year)}.xlsx"
+
+
+def book_key(report, year: int) -> str:
+    """A hash of everything the year's file is made from: the code, the province, its units' parts and,
+    for the as-of day's school year only, the as-of day (the legend and the column of the open period)."""
+    parts = [lines.books[year][2] for lines in report.units if year in lines.books]
+    as_of = report.as_of.isoformat() if year == report.school_year else None
+    return hashlib.blake2b(marshal.dumps((code_version(), repr(report.registry.province), year, as_of, parts), 2),
+                           digest_size=16).hexdigest()
+
+
+def book_bytes(report, year: int, key: str) -> bytes:
+    """The xlsx of one school year: a legend, one sheet per rule kind (a row per unit and rule, a column
+    per period: the number published, coloured by status) and one thi đua sheet per quarter (write-only
+    mode: fast).  ``key`` (``book_key``) is its document identifier."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    current = year == report.school_year
     book = Workbook(write_only=True)
-    book.properties.identifier = report.key
+    book.properties.identifier = key
     bold = Font(bold=True)
     fills = {status: PatternFill("solid", start_color=colour, end_color=colour)
              for status, colour in (("met", "C6EFCE"), ("open", "FFEB9C"), ("missed", "FFC7CE"))}
@@ -152,18 +193,21 @@ def xlsx_bytes(report) -> bytes:
 
     legend = book.create_sheet("Chú thích")
     legend.column_dimensions["A"].width = 70
-    legend.append([WriteOnlyCell(legend, value=f"Định mức đăng bài tính đến hết ngày "
-                                              f"{report.as_of.strftime('%d/%m/%Y')}")])
+    title = (f"Định mức đăng bài tính đến hết ngày {report.as_of.strftime('%d/%m/%Y')}" if current
+             else f"Định mức đăng bài năm học {school_year_label(year)}")
+    legend.append([WriteOnlyCell(legend, value=title)])
+    legend.append([f"Năm học {school_year_label(year)}: các kỳ và các quý thi đua kết thúc trong năm học này"
+                   + (" (và kỳ đang mở); các năm học trước ở các tệp quota-<năm học>.xlsx." if current else ".")])
     legend.append(["Các trang theo loại quy định: mỗi dòng một đơn vị và một quy định, mỗi cột một kỳ; "
                    "ô ghi số bài đã đăng, ô trống là kỳ không yêu cầu."])
-    for status in ("met", "open", "missed"):
+    for status in ("met", "open", "missed") if current else ("met", "missed"):
         cell = WriteOnlyCell(legend, value=f"Màu này: {STATUS_VI[status]}")
         cell.fill = fills[status]
         legend.append([cell])
 
     by_every = defaultdict(list)
     for lines in report.units:
-        for every, rule, required, starts, labels, published in lines.rules:
+        for every, rule, required, starts, labels, published in lines.books[year][0] if year in lines.books else ():
             by_every[every].append((lines.id, lines.name, rule, required, starts, labels, published))
     for every in ("week", "month", "quarter", "semester", "year", "rota"):
         rows = by_every.get(every)
@@ -185,13 +229,15 @@ def xlsx_bytes(report) -> bytes:
         everything = f"{first}2:{get_column_letter(len(header))}{last}"
         ws.conditional_formatting.add(everything, FormulaRule(
             formula=[f"AND(ISNUMBER({first}2),{first}2>=$D2)"], fill=fills["met"], stopIfTrue=True))
-        for letter in sorted({get_column_letter(position[label] + 1) for label in _as_of_labels(report, rows)
-                              if label in position}):
+        open_labels = _as_of_labels(report, rows) if current else ()
+        for letter in sorted({get_column_letter(position[label] + 1) for label in open_labels if label in position}):
             ws.conditional_formatting.add(f"{letter}2:{letter}{last}", FormulaRule(
                 formula=[f"ISNUMBER({letter}2)"], fill=fills["open"], stopIfTrue=True))
         ws.conditional_formatting.add(everything, FormulaRule(formula=[f"ISNUMBER({first}2)"], fill=fills["missed"]))
+    summaries = [lines.books[year][1] for lines in report.units if year in lines.books]
     for quarter in report.quarters:
-        sheet(f"Thi đua {quarter}", QUARTER_HEADER, [lines.quarters[quarter] for lines in report.units])
+        if summaries and quarter in summaries[0]:
+            sheet(f"Thi đua {quarter}", QUARTER_HEADER, [summary[quarter] for summary in summaries])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -214,14 +260,15 @@ def write_files(report, folder) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "quota.json").write_text(json_text(report), encoding="utf-8")
     (folder / "quota.csv").write_text("\ufeff" + csv_text(report), encoding="utf-8")
-    xlsx = folder / "quota.xlsx"
-    if xlsx_key(xlsx) != report.key:  # the slowest file: not made again from the same report
-        xlsx.write_bytes(xlsx_bytes(report))
+    for year in book_years(report):  # the slowest files: not made again from the same content
+        xlsx, key = folder / book_name(report, year), book_key(report, year)
+        if xlsx_key(xlsx) != key:
+            xlsx.write_bytes(book_bytes(report, year, key))
     return folder
 
 
 def xlsx_key(path: Path) -> str | None:
-    """The report key a quota.xlsx was made from (its document identifier), None if unreadable."""
+    """The key (``book_key``) an xlsx was made from (its document identifier), None if unreadable."""
     try:
         with zipfile.ZipFile(path) as book:
             core = book.read("docProps/core.xml").decode("utf-8")

@@ -60,9 +60,19 @@ def semesters_of_school_year(first_year: int, school_year) -> tuple[Period, Peri
     s1 = _md(first_year, school_year.semester1_start)
     s2 = _md(first_year + 1, school_year.semester2_start)
     end = _md(first_year + 1, school_year.end)
-    label = f"{first_year}-{first_year + 1}"
+    label = school_year_label(first_year)
     return (Period("semester", f"{label}-HK1", s1, s2 - ONE_DAY),
             Period("semester", f"{label}-HK2", s2, end))
+
+
+def school_year_of(day: dt.date, school_year) -> int:
+    """The first calendar year of the school year that has last begun by ``day``: the summer after a
+    school year's end, and the days before its first semester, belong to the school year before."""
+    return day.year if day >= _md(day.year, school_year.semester1_start) else day.year - 1
+
+
+def school_year_label(first_year: int) -> str:
+    return f"{first_year}-{first_year + 1}"
 
 
 def semester_of(day: dt.date, school_year) -> Period | None:

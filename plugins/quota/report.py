@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .history import cache_dir, code_version, collector_paused, write_cache
-from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index
+from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index, school_year_of
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Report:
     published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images)
     units: list = field(default_factory=list)      # per unit, by id: outputs.UnitLines
     quarters: list = field(default_factory=list)   # labels of the thi đua quarters
-    key: str = ""                    # hash of everything the files are made from (with the code)
+    school_year: int = 0             # first calendar year of the as-of day's school year (quota.xlsx)
 
     @property
     def zone(self):
@@ -91,27 +91,26 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
     report = Report(as_of, registry, history.shas[index] if index >= 0 else "", published)
     quarters = thi_dua_quarters(registry, as_of)
     report.quarters = [q.label for q in quarters]
+    report.school_year = school_year_of(as_of, province.school_year)
     by_unit = defaultdict(list)
     for item in published:
         by_unit[item[1]].append(item)
     cache = cache if cache is not None else ReportCache(None)
     context = (repr(province), as_of.isoformat(), first_day and first_day.isoformat(), report.quarters)
-    keys = []
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         mine = by_unit.get(unit_id, [])
         # marshal version 2: no back-references, whose use depends on reference counts, so the
         # same values give the same bytes in every run
         key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine), 2), digest_size=16).hexdigest()
-        keys.append(key)
         lines = cache.get(key)
         if lines is None:
             articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
-            lines = unit_lines(unit_entry(unit, province, as_of, articles, first_day), articles, quarters)
+            lines = unit_lines(unit_entry(unit, province, as_of, articles, first_day), articles, quarters,
+                               province.school_year, report.school_year)
             cache.put(key, lines)
         report.units.append(lines)
     cache.save()
-    report.key = hashlib.blake2b(marshal.dumps((code_version(), context, keys), 2), digest_size=16).hexdigest()
     return report
 
 

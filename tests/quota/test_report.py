@@ -192,7 +192,7 @@ def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
 def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
     """Resumed walks (across a unit file change) and cached unit reports give the files of a cold run."""
     from quota.history import load_history
-    from quota.outputs import csv_text, json_text, terminal_table, xlsx_bytes
+    from quota.outputs import book_bytes, book_key, book_years, csv_text, json_text, terminal_table
     from quota.report import ReportCache, build_report
 
     p = make_province(tmp_path / "repo")
@@ -208,9 +208,11 @@ def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
     commit(p, "thêm người duyệt, một trường và một bài", "2022-11-05T09:00:00+07:00")
 
     def files(report):
-        book = load_workbook(io.BytesIO(xlsx_bytes(report)))
-        sheets = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
-        return json_text(report), csv_text(report), terminal_table(report), sheets
+        books = {}
+        for year in book_years(report):
+            book = load_workbook(io.BytesIO(book_bytes(report, year, book_key(report, year))))
+            books[year] = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+        return json_text(report), csv_text(report), terminal_table(report), books
 
     for day in days:
         cached = build_report(load_history(p.root), day, cache=ReportCache(p.root))
@@ -249,3 +251,78 @@ def test_as_of_environment_variable_fixes_the_day_of_the_build_report(tmp_path, 
     out = province.build()
     data = json.loads((out / "quota/quota.json").read_text(encoding="utf-8"))
     assert data["as_of"] == "2024-12-31"
+
+
+def _two_school_years(tmp_path):
+    """thcs-a owes one article a semester; one article in 2022-2023, one in 2023-2024."""
+    semester = UNITS["thcs-a"] + "quota:\n  - every: semester\n    count: 1\n"
+    p = make_province(tmp_path / "repo", extra_units={"thcs-a": semester})
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
+    commit(p, "bài năm học 2022-2023", "2022-10-05T09:00:00+07:00")
+    p.article("thcs-a", "2023/b.md", date="2023-10-03 08:00", image=False, title="Khai giảng năm học mới")
+    commit(p, "bài năm học 2023-2024", "2023-10-05T09:00:00+07:00")
+    return p
+
+
+def _sheets(path):
+    book = load_workbook(path)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_each_school_year_has_its_own_xlsx(tmp_path):
+    """quota.xlsx: the as-of day's school year; quota-2022-2023.xlsx: the earlier one; each period and
+    thi đua quarter in the school year in which it ends."""
+    p = _two_school_years(tmp_path)
+    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    folder = p.root / "output" / "quota"
+    assert sorted(f.name for f in folder.glob("*.xlsx")) == ["quota-2022-2023.xlsx", "quota.xlsx"]
+    unit_columns = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Số bài", "Số ảnh", "Số bài gửi Sở",
+                    "Số kỳ đạt", "Số kỳ không đạt")
+
+    def thi_dua(thcs_a):
+        return [unit_columns,
+                ("phong-gddt-a", "Phòng GD&ĐT huyện A", "Phòng GD&ĐT", "so", 0, 0, 0, 0, 0),
+                ("so", "Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm", "Sở", None, 0, 0, 0, 0, 0),
+                ("th-b", "Trường Tiểu học B", "Trường", "phong-gddt-a", 0, 0, 0, 0, 0),
+                ("thcs-a", "Trường THCS A", "Trường", "phong-gddt-a", *thcs_a),
+                ("van-phong", "Văn phòng Sở", "Phòng thuộc Sở", "so", 0, 0, 0, 0, 0)]
+
+    earlier = _sheets(folder / "quota-2022-2023.xlsx")
+    assert earlier == {
+        "Chú thích": [("Định mức đăng bài năm học 2022-2023",),
+                      ("Năm học 2022-2023: các kỳ và các quý thi đua kết thúc trong năm học này.",),
+                      ("Các trang theo loại quy định: mỗi dòng một đơn vị và một quy định, mỗi cột một kỳ; "
+                       "ô ghi số bài đã đăng, ô trống là kỳ không yêu cầu.",),
+                      ("Màu này: đạt",), ("Màu này: không đạt",)],
+        "Học kỳ": [("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2022-2023-HK1", "2022-2023-HK2"),
+                   ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1, 0)],
+        "Thi đua 2022-Q3": thi_dua((0, 0, 0, 0, 0)),
+        "Thi đua 2022-Q4": thi_dua((1, 1, 0, 0, 0)),
+        "Thi đua 2023-Q1": thi_dua((0, 0, 0, 1, 0)),  # HK1 ends on 14/01/2023
+        "Thi đua 2023-Q2": thi_dua((0, 0, 0, 0, 1)),  # HK2 ends on 31/05/2023, nothing published
+    }
+    current = _sheets(folder / "quota.xlsx")
+    assert current["Chú thích"][:2] == [
+        ("Định mức đăng bài tính đến hết ngày 31/10/2023",),
+        ("Năm học 2023-2024: các kỳ và các quý thi đua kết thúc trong năm học này (và kỳ đang mở); "
+         "các năm học trước ở các tệp quota-<năm học>.xlsx.",)]
+    assert {name: rows for name, rows in current.items() if name != "Chú thích"} == {
+        "Học kỳ": [("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2023-2024-HK1"),
+                   ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1)],
+        "Thi đua 2023-Q3": thi_dua((0, 0, 0, 0, 0)),  # ends on 30/09/2023, after the school year began
+        "Thi đua 2023-Q4": thi_dua((1, 0, 0, 0, 0)),
+    }
+
+
+def test_a_new_commit_in_the_current_school_year_leaves_the_earlier_years_file(tmp_path):
+    p = _two_school_years(tmp_path)
+    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    folder = p.root / "output" / "quota"
+    earlier, current = folder / "quota-2022-2023.xlsx", folder / "quota.xlsx"
+    before = (earlier.stat().st_mtime_ns, earlier.read_bytes(), current.read_bytes())
+    p.article("thcs-a", "2023/c.md", date="2023-10-20 08:00", image=False, title="Ngày Nhà giáo")
+    commit(p, "một bài mới", "2023-10-21T09:00:00+07:00")
+    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    assert (earlier.stat().st_mtime_ns, earlier.read_bytes()) == before[:2]
+    assert current.read_bytes() != before[2]
+    assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 2)
