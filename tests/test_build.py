@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -29,6 +30,22 @@ def test_second_build_reads_nothing_and_a_change_reads_one_file(province):
     assert _read_count(third) == 1
     assert (province.root / "output/thcs-a/bai-viet/bai-thu-hai-da-sua-tieu-de.html").exists()
     assert not (province.root / "output/thcs-a/bai-viet/bai-thu-hai-cua-truong.html").exists()
+
+
+def test_files_read_by_the_parallel_readers_are_stamped_as_pelican_stamps_them(province):
+    from article_reader.prefetch import MIN_FILES
+
+    for n in range(MIN_FILES + 1):  # enough for the worker processes to read them
+        province.article("thcs-a", f"2024/{n}.md", title=f"Tin ngắn số {n}", image=False,
+                         body=f"Nội dung của tin số {n}.\r\nDòng thứ hai.\n")
+    first = province.run_build()
+    assert first.returncode == 0 and _read_count(first) == MIN_FILES + 1
+    assert _read_count(province.run_build()) == 0
+    for path in (province.root / "content/thcs-a/2024").iterdir():  # as a fresh clone leaves them
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert _read_count(province.run_build()) == 0  # stamped again from the files: same digests
+    page = html.parse(str(province.root / "output/thcs-a/bai-viet/tin-ngan-so-7.html"))
+    assert "Nội dung của tin số 7." in page.xpath("string(.//main)")
 
 
 def test_a_small_change_writes_a_cache_delta_not_the_whole_cache(province):

@@ -44,10 +44,12 @@ class ContractReader(BaseReader):
             "source": source,
             "summary": html.escape(source.summary),
         }
-        # Pelican would format .url from the settings, copying the metadata, at every access
-        # (~10 % of a build); the URL patterns name only these two fields
-        url_setting = "PAGE_URL" if source.is_page else "ARTICLE_URL"
-        metadata["override_url"] = settings[url_setting].format(site=metadata["site"], slug=source.slug)
+        # Pelican would format .url and .save_as from the settings, copying the metadata, at
+        # every access (~10 % of a build); the patterns name only these two fields
+        kind = "PAGE" if source.is_page else "ARTICLE"
+        for key in ("url", "save_as"):
+            metadata[f"override_{key}"] = settings[f"{kind}_{key.upper()}"].format(site=metadata["site"],
+                                                                                   slug=source.slug)
         if source.is_page:
             metadata["order"] = fields.get("order", 0)
             return "", metadata

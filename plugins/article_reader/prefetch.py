@@ -9,10 +9,11 @@ crosses processes; Pelican's objects are made in the main process.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 
-from . import bodies
+from . import bodies, stamps
 from .source import Source, read_source
 
 MIN_FILES = 200  # below this, starting workers costs more than it saves
@@ -30,21 +31,32 @@ def repo_path(content_root: str, absolute_path: str) -> str:
 
 
 def read_file(content_root: str, absolute_path: str, zone) -> Source:
-    with open(absolute_path, encoding="utf-8", errors="replace") as handle:
-        text = handle.read()
+    with open(absolute_path, "rb") as handle:
+        return _read_bytes(content_root, absolute_path, handle.read(), zone)
+
+
+def _read_bytes(content_root: str, absolute_path: str, data: bytes, zone) -> Source:
+    # as a text-mode open() reads it: bad bytes replaced, any line ending made "\n"
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
     return read_source(repo_path(content_root, absolute_path), text, zone)
 
 
-def _read_chunk(paths: list[str]) -> list[tuple[str, Source]]:
-    """Read in a worker; the bodies go to the store from here, not through the main process."""
-    root, zone, body_store = _job
-    sources = []
+def _read_chunk(paths: list[str]) -> list[tuple[str, Source, tuple]]:
+    """Read in a worker.  The bodies go to the store from here, not through the main
+    process, and each file's cache stamp is made from the bytes read here, so that
+    the main process does not read every file once more to stamp it."""
+    root, zone, body_store, stamp_method = _job
+    results = []
     for path in paths:
-        source = read_file(root, path, zone)
+        status = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        source = _read_bytes(root, path, data, zone)
         bodies.keep(body_store, source)
-        sources.append((path, source))
+        stamp = hashlib.new(stamp_method, data).digest() if stamp_method else None
+        results.append((path, source, (status, stamp)))
     body_store.flush()
-    return sources
+    return results
 
 
 def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
@@ -57,16 +69,21 @@ def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
         # finding them would hash every file once more than Pelican does anyway
         return
     files = generator.get_files(settings[paths_setting], exclude=settings[excludes_setting])
-    missing = [os.path.join(generator.path, f) for f in sorted(files) if generator.get_cached_data(f, None) is None]
+    missing = [os.path.join(generator.path, f) for f in sorted(files)]  # no cache: every file
     if len(missing) < MIN_FILES:
         return
     global _job
-    _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings))
+    method = settings.get("CHECK_MODIFIED_METHOD")
+    _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings),
+            None if method == "mtime" else method)
     size = max(20, len(missing) // (processes * 8))
     chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             for results in pool.imap_unordered(_read_chunk, chunks):
-                _ready.update(results)
+                for path, source, (status, stamp) in results:
+                    _ready[path] = source
+                    if stamp is not None:
+                        stamps.remember(settings, path, status, stamp)
     finally:
         _job = None

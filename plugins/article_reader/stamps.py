@@ -17,6 +17,10 @@ import os
 FILE_NAME = "file-stamps.json"
 
 
+def _identity(status: os.stat_result) -> list:
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
 class StampMemo:
     def __init__(self, cache_path: str, hash_file):
         self.path = os.path.join(cache_path, FILE_NAME)
@@ -30,14 +34,16 @@ class StampMemo:
 
     def __call__(self, filename: str) -> bytes:
         status = os.stat(filename)
-        identity = [status.st_size, status.st_mtime_ns, status.st_ino]
         record = self.records.get(filename)
-        if record is not None and record[:3] == identity:
+        if record is not None and record[:3] == _identity(status):
             return bytes.fromhex(record[3])
         stamp = self.hash_file(filename)
-        self.records[filename] = identity + [stamp.hex()]
-        self.changed = True
+        self.remember(filename, status, stamp)
         return stamp
+
+    def remember(self, filename: str, status: os.stat_result, stamp: bytes) -> None:
+        self.records[filename] = _identity(status) + [stamp.hex()]
+        self.changed = True
 
     def save(self) -> None:
         if not self.changed:
@@ -65,6 +71,13 @@ def install(generator) -> None:
     if cache_path not in _memos:
         _memos[cache_path] = StampMemo(cache_path, hash_file)
     generator._filestamp_func = _memos[cache_path]
+
+
+def remember(settings, filename: str, status: os.stat_result, stamp: bytes) -> None:
+    """A stamp made elsewhere (the reading workers) from the file's bytes."""
+    memo = _memos.get(settings["CACHE_PATH"])
+    if memo is not None:
+        memo.remember(filename, status, stamp)
 
 
 def save(generator) -> None:

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -40,9 +41,13 @@ class CardCache:
     and each list only puts its own root in.
     """
 
+    # Jobs come site by site, so the cards of recent lists are what the next list needs;
+    # keeping every card of a province cost a render process ~0.3 GB.
+    SIZE = 4096
+
     def __init__(self, template):
         self.template = template
-        self.cards: dict[tuple, str] = {}
+        self.cards: OrderedDict[tuple, str] = OrderedDict()
 
     def __call__(self, article, siteurl: str, show_unit: bool = False, heading: str = "h3") -> Markup:
         key = (id(article), bool(show_unit), heading)
@@ -50,6 +55,10 @@ class CardCache:
         if html is None:
             html = self.cards[key] = self.template.render(
                 article=article, SITEURL=_SITEURL_TOKEN, show_unit=show_unit, heading=heading)
+            if len(self.cards) > self.SIZE:
+                self.cards.popitem(last=False)
+        else:
+            self.cards.move_to_end(key)
         return Markup(html.replace(_SITEURL_TOKEN, siteurl))
 
 
