@@ -45,7 +45,8 @@ from types import SimpleNamespace
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+MAX_SEGMENTS = 32  # files the cached walk state may be spread over before it is written whole again
 PARSE_CHUNK = 2500  # article versions per job of a worker process
 
 
@@ -254,9 +255,24 @@ def _approval_ok(parsed: Parsed, unit, path: str) -> bool:
 
 # -- the walk -------------------------------------------------------------------------------
 
+def partition_of(path: str) -> str:
+    """The part of the walk state that holds ``path``: its unit's folder (content/<unit>/...).
+
+    An article, its slug group, its unit's list and every image it may reference
+    (read_source resolves images inside the article's unit folder) share one part.
+    """
+    parts = path.split("/", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "content" else ""
+
+
 @dataclass
 class WalkState:
-    """What the walk needs to go on at the next commit (loaded only when there are new commits)."""
+    """What the walk needs to go on at the next commit, kept in parts by unit folder.
+
+    A resumed walk loads a part (``loader``) only when a commit touches it, so one new
+    commit reads a few parts of the state rather than all of it; only loaded parts
+    can have changed, so only they are written again.
+    """
 
     by_path: dict = field(default_factory=dict)     # article path -> identity index
     parsed: dict = field(default_factory=dict)      # article path -> Parsed
@@ -266,6 +282,31 @@ class WalkState:
     image_refs: dict = field(default_factory=dict)  # image path -> article paths
     slugs: dict = field(default_factory=dict)       # (unit, slug) -> article paths
     by_unit: dict = field(default_factory=dict)     # unit -> article paths
+    loader: PartReader | None = None  # None: every part is here
+    loaded: set = field(default_factory=set)        # parts read through ``loader``
+
+    def ensure(self, parts) -> None:
+        """Read the parts not yet here (a part of a unit with nothing stored is an empty part)."""
+        if self.loader is None:
+            return
+        for part in set(parts) - self.loaded:
+            self.loaded.add(part)
+            data = self.loader(part)
+            if data is None:
+                continue
+            by_path, parsed, files, image_refs, slugs, by_unit = data
+            self.by_path.update(by_path)
+            self.parsed.update((path, Parsed._make(fields)) for path, fields in parsed)
+            self.files.update(files)
+            self.image_refs.update((image, set(paths)) for image, paths in image_refs)
+            self.slugs.update((key, set(paths)) for key, paths in slugs)
+            self.by_unit.update((unit, set(paths)) for unit, paths in by_unit)
+
+    def ensure_all(self) -> None:
+        """Read every stored part: the state is then whole."""
+        if self.loader is not None:
+            self.ensure(self.loader.names)
+            self.loader = None
 
     def learn(self, path: str, parsed: Parsed) -> set:
         """Record ``parsed`` as the version of ``path``; the paths now sharing its slug."""
@@ -297,17 +338,54 @@ class WalkState:
             del self.slugs[(parsed.unit, parsed.slug)]
         return group
 
-    def dump(self):
-        # The indexes too: marshal reads them back ~4x faster than learn() rebuilds them.  Large sets
-        # go as lists: marshal sorts a set's items when it writes it.
-        return (self.by_path, {path: tuple(p) for path, p in self.parsed.items()}, list(self.files),
-                self.unit_blobs, self.image_refs, self.slugs, {unit: list(paths) for unit, paths in self.by_unit.items()})
+    def dump_parts(self) -> dict:
+        """part -> marshal bytes of its entries, for every part here (a loaded part left empty too).
 
-    @classmethod
-    def load(cls, data) -> WalkState:
-        by_path, parsed, files, unit_blobs, image_refs, slugs, by_unit = data
-        return cls(by_path, {path: Parsed._make(fields) for path, fields in parsed.items()}, set(files), unit_blobs,
-                   image_refs, slugs, {unit: set(paths) for unit, paths in by_unit.items()})
+        The indexes are stored as well: marshal reads them back ~4x faster than learn()
+        rebuilds them.  Sets go as lists: marshal sorts a set's items when it writes it.
+        """
+        parts = {part: ([], [], [], [], [], []) for part in self.loaded}
+
+        def of(part):
+            found = parts.get(part)
+            if found is None:
+                found = parts[part] = ([], [], [], [], [], [])
+            return found
+
+        for path, identity in self.by_path.items():
+            of(partition_of(path))[0].append((path, identity))
+        for path, parsed in self.parsed.items():
+            of(partition_of(path))[1].append((path, tuple(parsed)))
+        for path in self.files:
+            of(partition_of(path))[2].append(path)
+        for image, paths in self.image_refs.items():
+            of(partition_of(image))[3].append((image, list(paths)))
+        for key, paths in self.slugs.items():
+            of(key[0])[4].append((key, list(paths)))
+        for unit, paths in self.by_unit.items():
+            of(unit)[5].append((unit, list(paths)))
+        return {name: marshal.dumps(part) for name, part in parts.items()}
+
+
+class PartReader:
+    """Reads parts of a cached walk state: ``index`` maps a part to (segment file, offset, length)."""
+
+    def __init__(self, folder: Path, index: dict):
+        self.folder = folder
+        self.index = index
+
+    @property
+    def names(self):
+        return self.index.keys()
+
+    def __call__(self, part: str):
+        where = self.index.get(part)
+        if where is None:
+            return None
+        segment, offset, length = where
+        with open(self.folder / segment, "rb") as handle, collector_paused():
+            handle.seek(offset)
+            return marshal.loads(handle.read(length))
 
 
 @dataclass
@@ -320,7 +398,7 @@ class History:
     runs: list = field(default_factory=list)
     registries: list = field(default_factory=list)  # (from index, {units/*.yml path: blob sha})
     unit_texts: dict = field(default_factory=dict)  # blob sha -> bytes, of every blob in registries
-    state: WalkState | None = None                  # None when read from the cache of HEAD itself
+    state: WalkState | None = None
     built: dict = field(default_factory=dict, repr=False)  # position in registries -> Registry
 
     def registry_at(self, index: int):
@@ -445,6 +523,8 @@ class Walker:
             h.times.append(ct)
             dirty: set[str] = set()
             units_changed = False
+            s.ensure({partition_of(path) for _, old, new, _ in changes for path in (old, new)
+                      if path.startswith("content/")})
             for status, old, new, blob in changes:
                 if old.startswith("units/") or new.startswith("units/"):
                     if status in "DR" and old in s.unit_blobs:
@@ -504,12 +584,14 @@ class Walker:
         self.approvals.clear()
         if old is None or old.province.timezone != new.province.timezone:
             self.zone = new.province.zone
+            s.ensure_all()
             return set(s.by_path)
         # an unchanged file gives the very same Unit (unit_registry's memo)
         changed = {uid for uid in set(old.units) | set(new.units)
                    if old.units.get(uid) is not new.units.get(uid)
                    and ((old.units.get(uid) is None) != (new.units.get(uid) is None)
                         or old.units[uid].approver_names() != new.units[uid].approver_names())}
+        s.ensure(changed)
         return set().union(*(s.by_unit.get(uid, ()) for uid in changed))
 
     def _approved(self, parsed: Parsed, unit, path: str) -> bool:
@@ -577,7 +659,7 @@ def load_history(root, workers: int | None = None, use_cache: bool = True) -> Hi
         exact = folder / f"{version}-{head}.history"
         if exact.exists():
             try:
-                return _read_cache(exact, with_state=False)
+                return _read_cache(exact)
             except Exception:
                 pass
         history = _resumable(root, folder, version, head)
@@ -592,13 +674,18 @@ def load_history(root, workers: int | None = None, use_cache: bool = True) -> Hi
     return history
 
 
-def _read_cache(path: Path, with_state: bool) -> History:
+def _read_cache(path: Path) -> History:
+    """The history of a cache file; its walk state is read part by part when a walk needs it."""
     with open(path, "rb") as handle, collector_paused():
         # marshal.loads on bytes: marshal.load on a file makes a read call per object
         size = int.from_bytes(handle.read(8), "little")
         history = History.load(marshal.loads(handle.read(size)))
-        if with_state:
-            history.state = WalkState.load(marshal.loads(handle.read()))
+        index = marshal.loads(handle.read())
+    if not all((path.parent / segment).exists() for segment in {segment for segment, _, _ in index.values()}):
+        raise FileNotFoundError("a segment of the walk state is missing")
+    # the unit files present are those of the newest registry: every change to one makes a registry
+    unit_blobs = dict(history.registries[-1][1]) if history.registries else {}
+    history.state = WalkState(unit_blobs=unit_blobs, loader=PartReader(path.parent, index))
     return history
 
 
@@ -610,21 +697,40 @@ def _resumable(root, folder: Path, version: str, head: str) -> History | None:
         if not is_first_parent_descendant(root, candidate.stem.split("-", 1)[1], head):
             continue
         try:
-            return _read_cache(candidate, with_state=True)
+            return _read_cache(candidate)
         except Exception:
             continue
     return None
 
 
 def _save(folder: Path, version: str, history: History) -> None:
-    target = folder / f"{version}-{history.head}.history"
+    """The history to ``<version>-<HEAD>.history``, the parts of the walk state that may have changed
+    to a new segment ``<version>-<HEAD>.state`` (all parts when the walk state is whole).
+
+    The history file names, per part, the segment and place that hold it.  Once
+    the state is spread over MAX_SEGMENTS segments, it is read whole and written
+    again as one.
+    """
+    state = history.state
+    if state.loader is not None and len({segment for segment, _, _ in state.loader.index.values()}) >= MAX_SEGMENTS:
+        state.ensure_all()
+    index = {} if state.loader is None else dict(state.loader.index)
+    segment = f"{version}-{history.head}.state"
     with collector_paused():
+        parts = state.dump_parts()
         common = marshal.dumps(history.dump())
-        chunks = [len(common).to_bytes(8, "little"), common, marshal.dumps(history.state.dump())]
-    if write_cache(target, chunks):
-        for old in folder.iterdir():  # older heads, and every file of another code version
-            if old != target and (old.suffix == ".history" or not old.name.startswith(version)):
-                old.unlink(missing_ok=True)
+    offset = 0
+    for name, data in parts.items():
+        index[name] = (segment, offset, len(data))
+        offset += len(data)
+    target = folder / f"{version}-{history.head}.history"
+    if not (write_cache(folder / segment, parts.values())
+            and write_cache(target, [len(common).to_bytes(8, "little"), common, marshal.dumps(index)])):
+        return
+    keep = {target.name} | {segment for segment, _, _ in index.values()}
+    for old in folder.iterdir():  # older heads, unused segments, and every file of another code version
+        if old.name not in keep and (old.suffix in (".history", ".state") or not old.name.startswith(version)):
+            old.unlink(missing_ok=True)
 
 
 def write_cache(path: Path, chunks) -> bool:

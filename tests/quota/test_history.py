@@ -153,3 +153,37 @@ def test_images_are_body_plus_featured(tmp_path):
     month = [pp for u in report(p, "2022-10-31")["units"] if u["id"] == "thcs-a"
              for pp in u["periods"] if pp["rule"] == "month:1:own" and pp["period"] == "2022-10"][0]
     assert (month["published"], month["images"]) == (1, 2)
+
+
+def test_walks_resumed_part_by_part_agree_with_a_fresh_walk(tmp_path, monkeypatch):
+    """Each resumed walk reads only the parts of the state its commits touch, writes them to a new
+    segment, and the state is written whole again once spread over MAX_SEGMENTS segments."""
+    import datetime as dt
+
+    from quota import history
+    from quota.history import cache_dir, load_history
+    from quota.report import build_report
+
+    monkeypatch.setattr(history, "MAX_SEGMENTS", 3)
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00", title="Bài A")
+    p.article("th-b", "2022/b.md", date="2022-10-03 08:00", title="Bài B")
+    commit(p, "hai bài", "2022-10-05T09:00:00+07:00")
+    load_history(p.root)
+    steps = [
+        lambda: p.git("mv", "content/thcs-a/2022/a.md", "content/th-b/2022/a.md"),  # into another unit
+        lambda: p.article("thcs-a", "2022/c.md", date="2022-10-20 08:00", title="Bài A"),  # a.md's slug, freed
+        lambda: (p.root / "content/th-b/images/2024/anh-b.jpg").unlink(),  # b.md loses its image
+        lambda: p.write("units/_province.yml",  # another time zone: every part is read
+                        (p.root / "units/_province.yml").read_text(encoding="utf-8").replace(
+                            "Asia/Ho_Chi_Minh", "Asia/Bangkok")),
+        lambda: p.article("th-b", "2022/d.md", date="2022-11-20 08:00", title="Bài D"),
+    ]
+    day = dt.date(2022, 12, 31)
+    for number, step in enumerate(steps):
+        step()
+        commit(p, f"bước {number}", f"2022-11-{10 + number}T09:00:00+07:00")
+        resumed = build_report(load_history(p.root), day).data
+        assert resumed == build_report(load_history(p.root, use_cache=False), day).data
+        assert len(list(cache_dir(p.root).glob("*.state"))) <= 3
+    assert counted(resumed, "thcs-a") == {"2022-11": 1}  # a.md left for th-b (not approved there), c.md came
