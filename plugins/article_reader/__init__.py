@@ -57,14 +57,25 @@ class ContractReader(BaseReader):
         metadata.update({
             "date": date,
             "status": fields.get("status", "published"),
-            "category": self.process_metadata("category", fields.get("category") or "Tin tức"),
-            "tags": [self.process_metadata("tags", t)[0] for t in fields.get("tags", [])],
+            "category": self._named("category", fields.get("category") or "Tin tức"),
+            "tags": [self._named("tags", t)[0] for t in fields.get("tags", [])],
             "send_to_so": fields.get("send_to_so", False),
             "featured_image": next((i for i in source.images if i.featured), None),
         })
         if fields.get("author"):
             metadata["author"] = self.process_metadata("author", fields["author"])
         return "", metadata
+
+
+    def _named(self, kind: str, name: str):
+        """Pelican's Category or Tag, its slug made by the contract's slugify: the one the
+        sites' URLs use, cached, where Pelican would run Unidecode for each article."""
+        value = self.process_metadata(kind, name)
+        for wrapper in value if isinstance(value, list) else [value]:
+            slug = slugify(wrapper.name)
+            if slug:
+                wrapper.slug = slug
+        return value
 
 
 def _add_reader(readers):
@@ -79,6 +90,8 @@ def _forget_markdown_package(generator):
 
 def _on_article_generator_init(generator):
     stamps.install(generator)
+    # Pelican's reader-level cache is off, yet it hashes each file it reads, twice
+    stamps.install(generator.readers)
     cache_delta.install(generator)
     prefetch.prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
@@ -92,6 +105,7 @@ def _detach_context(instance):
 
 def _on_page_generator_init(generator):
     stamps.install(generator)
+    stamps.install(generator.readers)
     cache_delta.install(generator)
     prefetch.prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 

@@ -61,16 +61,17 @@ class StampMemo:
 _memos: dict[str, StampMemo] = {}  # by cache folder: the articles' and pages' generators share one
 
 
-def install(generator) -> None:
-    """Give a caching generator the memo in place of its hashing function (Pelican's private
-    ``_filestamp_func``, set by ``FileStampDataCacher.__init__``)."""
-    hash_file = getattr(generator, "_filestamp_func", None)
-    if hash_file is None or generator.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
+def install(cacher) -> None:
+    """Give one of Pelican's file-stamp cachers (a caching generator, or its readers) the memo
+    in place of its hashing function (the private ``_filestamp_func``, set by
+    ``FileStampDataCacher.__init__``)."""
+    hash_file = getattr(cacher, "_filestamp_func", None)
+    if hash_file is None or cacher.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
         return
-    cache_path = generator.settings["CACHE_PATH"]
+    cache_path = cacher.settings["CACHE_PATH"]
     if cache_path not in _memos:
         _memos[cache_path] = StampMemo(cache_path, hash_file)
-    generator._filestamp_func = _memos[cache_path]
+    cacher._filestamp_func = _memos[cache_path]
 
 
 def remember(settings, filename: str, status: os.stat_result, stamp: bytes) -> None:
