@@ -62,6 +62,18 @@ def test_a_small_change_writes_a_cache_delta_not_the_whole_cache(province):
     assert _read_count(province.run_build()) == 1  # a broken delta costs a re-read, nothing else
 
 
+def test_caches_of_other_code_versions_are_removed_after_a_build(province):
+    province.article("thcs-a", "2024/a.md")
+    province.build()
+    (current,) = [p for p in (province.root / "cache").iterdir() if len(p.name) == 16]
+    old = province.root / "cache" / "0123456789abcdef"
+    (old / "sub").mkdir(parents=True)
+    (old / "ArticlesGenerator").write_bytes(b"old")
+    province.build()
+    assert not old.exists() and current.is_dir()
+    assert (province.root / "cache" / "images").is_dir()
+
+
 def test_failed_build_leaves_previous_output_untouched(province, tmp_path):
     province.article("thcs-a", "2024/a.md")
     out = province.build()

@@ -10,6 +10,7 @@ import argparse
 import gc
 import logging
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -33,6 +34,15 @@ class _PlainFormatter(logging.Formatter):
 def _freeze_contexts(generators) -> None:
     """What the generators read stays until the end: the collector need not look at it again."""
     gc.freeze()
+
+
+def _prune_old_caches(cache_path: str) -> None:
+    """Content caches made by other versions of the code (folders named after its hash,
+    each ~0.3 GB for a province) are never read again: drop them."""
+    current = Path(cache_path)
+    for folder in current.parent.glob("*"):
+        if folder != current and folder.is_dir() and re.fullmatch(r"[0-9a-f]{16}", folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv=None) -> int:
@@ -69,6 +79,7 @@ def main(argv=None) -> int:
         logging.getLogger("build").exception("Xây dựng trang thất bại; thư mục %s giữ nguyên như cũ.", output)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
+    _prune_old_caches(settings["CACHE_PATH"])
     import article_reader
     import output_sync
 
