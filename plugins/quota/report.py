@@ -115,24 +115,36 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
 
 
 class ReportCache:
-    """The units' report lines of the last run, by key (``cache/quota/<code>-report.marshal``)."""
+    """The units' report lines of the last runs, by key.
+
+    ``cache/quota/<code>-report.marshal`` holds the lines of every unit of one run;
+    ``<code>-report.delta`` the lines made since then that later runs still use, so
+    a run that makes a few units again writes a few units' lines, not all (the
+    whole file is written again once the delta holds COMPACT_AFTER units).
+    """
+
+    COMPACT_AFTER = 100
 
     def __init__(self, root):
-        self.path = None if root is None else cache_dir(root) / f"{code_version()}-report.marshal"
-        self.old: dict = {}
-        self.new: dict = {}
-        self.changed = False
+        folder = None if root is None else cache_dir(root)
+        self.path = None if folder is None else folder / f"{code_version()}-report.marshal"
+        self.delta_path = None if folder is None else folder / f"{code_version()}-report.delta"
+        self.old: dict = {}    # key -> lines, of the whole file
+        self.delta: dict = {}  # key -> lines, of the delta
+        self.new: dict = {}    # key -> lines, of this run
         if self.path is not None and self.path.exists():
             try:
                 with collector_paused():
                     self.old = marshal.loads(self.path.read_bytes())
+                    if self.delta_path.exists():
+                        self.delta = marshal.loads(self.delta_path.read_bytes())
             except (OSError, EOFError, ValueError, TypeError):
-                self.old = {}
+                self.old, self.delta = {}, {}
 
     def get(self, key: str):
         from .outputs import UnitLines
 
-        found = self.old.get(key)
+        found = self.delta.get(key) or self.old.get(key)
         if found is None:
             return None
         self.new[key] = found
@@ -140,15 +152,22 @@ class ReportCache:
 
     def put(self, key: str, lines) -> None:
         self.new[key] = tuple(lines)
-        self.changed = True
 
     def save(self) -> None:
-        """Keep only this run's units (when something changed)."""
-        if self.path is None or not (self.changed or len(self.new) != len(self.old)):
+        """This run's lines not in the whole file go to the delta; past COMPACT_AFTER of them, or when
+        the whole file holds more units than this run uses twice over, the whole file is this run's."""
+        if self.path is None:
             return
-        with collector_paused():
-            chunks = [marshal.dumps(self.new)]
-        write_cache(self.path, chunks)
+        delta = {key: lines for key, lines in self.new.items() if key not in self.old}
+        if len(delta) > self.COMPACT_AFTER or len(self.old) > 2 * len(self.new) or not self.old:
+            with collector_paused():
+                chunks = [marshal.dumps(self.new)]
+            if write_cache(self.path, chunks):
+                self.delta_path.unlink(missing_ok=True)
+        elif delta.keys() != self.delta.keys():
+            with collector_paused():
+                chunks = [marshal.dumps(delta)]
+            write_cache(self.delta_path, chunks)
 
 
 def thi_dua_quarters(registry, as_of: dt.date) -> list[Period]:

@@ -326,3 +326,22 @@ def test_a_new_commit_in_the_current_school_year_leaves_the_earlier_years_file(t
     assert (earlier.stat().st_mtime_ns, earlier.read_bytes()) == before[:2]
     assert current.read_bytes() != before[2]
     assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 2)
+
+
+def test_a_new_commit_writes_the_lines_of_its_unit_to_the_delta_not_the_whole_report_cache(tmp_path):
+    from quota.history import load_history
+    from quota.report import ReportCache, build_report
+
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
+    commit(p, "bài", "2022-10-05T09:00:00+07:00")
+    day = dt.date(2022, 11, 30)
+    build_report(load_history(p.root), day, cache=ReportCache(p.root))
+    whole = ReportCache(p.root).path
+    stamp = whole.stat().st_mtime_ns
+    p.article("thcs-a", "2022/b.md", date="2022-11-03 08:00", title="Bài tháng mười một")
+    commit(p, "bài 2", "2022-11-05T09:00:00+07:00")
+    cached = build_report(load_history(p.root), day, cache=ReportCache(p.root))
+    assert whole.stat().st_mtime_ns == stamp
+    assert [lines[0] for lines in ReportCache(p.root).delta.values()] == ["thcs-a"]  # UnitLines.id
+    assert cached.data == build_report(load_history(p.root, use_cache=False), day).data
