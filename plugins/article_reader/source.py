@@ -57,7 +57,7 @@ def content_kind(repo_path: str) -> str | None:
     return "page" if len(parts) >= 4 and parts[2] == "pages" else "article"
 
 
-@dataclass
+@dataclass(slots=True)  # 35,000 articles: no per-object __dict__
 class ImageRef:
     """An image an article shows: where it was written, what it resolves to."""
 
@@ -70,7 +70,7 @@ class ImageRef:
     group: int = -1       # body images of one paragraph share a group
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """Everything read from one Markdown file."""
 
