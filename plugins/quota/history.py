@@ -420,17 +420,24 @@ class History:
             return result
         times = self.times
         for versions, runs in zip(self.versions, self.runs):
-            for start, end in reversed(runs):  # the last run begun by then, if it goes on at ``index``
-                if start <= index:
-                    break
-            else:
+            if not runs:
                 continue
+            start, end = runs[-1]  # usually the as-of commit is the newest: then the last run decides
+            if start > index:  # else the last run begun by then, if it goes on at ``index``
+                for start, end in reversed(runs):
+                    if start <= index:
+                        break
+                else:
+                    continue
             if end is not None and end <= index:
                 continue
-            position = len(versions) - 1
-            while versions[position][0] > index:
-                position -= 1
-            _, path, unit, date_ts, send, n_images = versions[position]
+            version = versions[-1]
+            if version[0] > index:
+                position = len(versions) - 1
+                while versions[position][0] > index:
+                    position -= 1
+                version = versions[position]
+            _, path, unit, date_ts, send, n_images = version
             if path is not None and date_ts is not None:
                 result.append((path, unit, max(date_ts, times[start]), send, n_images))
         return result
