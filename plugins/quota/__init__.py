@@ -37,7 +37,7 @@ def _generator_class():
     from unit_sites.pages import render_page, theme_fingerprint
 
     from .history import GitError, load_history
-    from .outputs import book_bytes, book_key, book_name, book_years, csv_text, json_text
+    from .outputs import book_bytes, book_key, book_name, book_years, csv_bytes, json_bytes
     from .pages import QUOTA_CSS, filter_css, view
     from .report import ReportCache, build_report
 
@@ -101,8 +101,8 @@ def _generator_class():
             css = filter_css(self.quota) if self.report else QUOTA_CSS
             sink.put("quota/quota.css", css.encode("utf-8"), self.fingerprint)
             if self.report is not None:
-                sink.put("quota/quota.json", json_text(self.report).encode("utf-8"), self.fingerprint)
-                sink.put("quota/quota.csv", ("\ufeff" + csv_text(self.report)).encode("utf-8"), self.fingerprint)
+                sink.put("quota/quota.json", json_bytes(self.report), self.fingerprint)
+                sink.put("quota/quota.csv", csv_bytes(self.report), self.fingerprint)
             for path, template, local in pages:
                 sink.put(path, render_page(self, self.context, path, template, quota=self.quota, **local),
                          self.fingerprint)

@@ -192,7 +192,7 @@ def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
 def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
     """Resumed walks (across a unit file change) and cached unit reports give the files of a cold run."""
     from quota.history import load_history
-    from quota.outputs import book_bytes, book_key, book_years, csv_text, json_text, terminal_table
+    from quota.outputs import book_bytes, book_key, book_years, csv_bytes, json_bytes, terminal_table
     from quota.report import ReportCache, build_report
 
     p = make_province(tmp_path / "repo")
@@ -212,7 +212,7 @@ def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
         for year in book_years(report):
             book = load_workbook(io.BytesIO(book_bytes(report, year, book_key(report, year))))
             books[year] = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
-        return json_text(report), csv_text(report), terminal_table(report), books
+        return json_bytes(report), csv_bytes(report), terminal_table(report), books
 
     for day in days:
         cached = build_report(load_history(p.root), day, cache=ReportCache(p.root))
