@@ -63,13 +63,14 @@ class ContractReader(BaseReader):
             "featured_image": next((i for i in source.images if i.featured), None),
         })
         if fields.get("author"):
-            metadata["author"] = self.process_metadata("author", fields["author"])
+            metadata["author"] = self._named("author", fields["author"])
         return "", metadata
 
 
     def _named(self, kind: str, name: str):
-        """Pelican's Category or Tag, its slug made by the contract's slugify: the one the
-        sites' URLs use, cached, where Pelican would run Unidecode for each article."""
+        """Pelican's Category, Tag or Author with its slug made by the contract's cached slugify
+        (the one the sites' URLs use), where Pelican would run Unidecode for each article,
+        in every build: the cache is saved before Pelican first asks for these slugs."""
         value = self.process_metadata(kind, name)
         for wrapper in value if isinstance(value, list) else [value]:
             slug = slugify(wrapper.name)

@@ -530,8 +530,9 @@ class Walker:
             h.times.append(ct)
             dirty: set[str] = set()
             units_changed = False
-            s.ensure({partition_of(path) for _, old, new, _ in changes for path in (old, new)
-                      if path.startswith("content/")})
+            if s.loader is not None:
+                s.ensure({partition_of(path) for _, old, new, _ in changes for path in (old, new)
+                          if path.startswith("content/")})
             for status, old, new, blob in changes:
                 if old.startswith("units/") or new.startswith("units/"):
                     if status in "DR" and old in s.unit_blobs:
