@@ -651,6 +651,12 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def value_hash(value) -> str:
+    """A hash of plain values (a cache key).  marshal version 2 has no back-references, whose use
+    depends on reference counts: the same values give the same bytes in every run."""
+    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
+
+
 def cache_dir(root) -> Path:
     return Path(root, "cache", "quota")
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
-import marshal
 import re
 import zipfile
 from bisect import bisect_left, bisect_right
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
-from .history import code_version
+from .history import code_version, value_hash
 from .periods import period_of, quarter_of, school_year_label, school_year_of
 
 STATUS_VI = {"met": "đạt", "open": "đang mở", "missed": "không đạt", "none": "không yêu cầu"}
@@ -110,9 +108,7 @@ def unit_lines(entry: dict, articles, quarters, school_year, current_year: int) 
         books[book_of(quarter.end)][1][quarter.label] = [
             entry["id"], entry["name"], kind, parent, len(inside), sum(a.images for a in inside),
             sum(1 for a in inside if a.send_to_so), statuses.count("met"), statuses.count("missed")]
-    # marshal version 2: the same values give the same bytes in every run (no back-references)
-    books = {year: (rules, summary, hashlib.blake2b(marshal.dumps((entry["id"], entry["name"], rules, summary), 2),
-                                                    digest_size=16).hexdigest())
+    books = {year: (rules, summary, value_hash((entry["id"], entry["name"], rules, summary)))
              for year, (rules, summary) in sorted(books.items())}
     return UnitLines(entry["id"], entry["name"], json.dumps(entry, ensure_ascii=False).encode("utf-8"),
                      out.getvalue().encode("utf-8"),
@@ -153,8 +149,7 @@ def book_key(report, year: int) -> str:
     for the as-of day's school year only, the as-of day (the legend and the column of the open period)."""
     parts = [lines.books[year][2] for lines in report.units if year in lines.books]
     as_of = report.as_of.isoformat() if year == report.school_year else None
-    return hashlib.blake2b(marshal.dumps((code_version(), repr(report.registry.province), year, as_of, parts), 2),
-                           digest_size=16).hexdigest()
+    return value_hash((code_version(), repr(report.registry.province), year, as_of, parts))
 
 
 def book_bytes(report, year: int, key: str) -> bytes:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import marshal
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .history import cache_dir, code_version, collector_paused, write_cache
+from .history import cache_dir, code_version, collector_paused, value_hash, write_cache
 from .periods import ONE_DAY, Period, parse_label, period_of, periods_between, rota_index, school_year_of
 
 
@@ -100,9 +99,7 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         mine = by_unit.get(unit_id, [])
-        # marshal version 2: no back-references, whose use depends on reference counts, so the
-        # same values give the same bytes in every run
-        key = hashlib.blake2b(marshal.dumps((context, repr(unit), mine), 2), digest_size=16).hexdigest()
+        key = value_hash((context, repr(unit), mine))
         lines = cache.get(key)
         if lines is None:
             articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
