@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from factory import CODE_ROOT, UNITS, Province
 from helpers import commit, counted, make_province, periods, report
-from quota.periods import periods_between, semester_of
+from quota.periods import periods_between, school_year_of, semester_of
 from unit_registry import SchoolYear
 
 SCHEMA = json.loads((CODE_ROOT / "schemas" / "quota.schema.json").read_text(encoding="utf-8"))
@@ -76,6 +76,16 @@ def test_semester_boundaries():
     assert semester_of(dt.date(2023, 6, 1), school_year) is None
     weeks = periods_between("week", dt.date(2022, 12, 31), dt.date(2023, 1, 2))
     assert [w.label for w in weeks] == ["2022-W52", "2023-W01"]
+
+
+def test_school_year_of_a_day_runs_to_the_next_first_semester():
+    """The school year of the xlsx files: the summer gap belongs to the year just ended."""
+    school_year = SchoolYear()
+    assert school_year_of(dt.date(2022, 9, 4), school_year) == 2021
+    assert school_year_of(dt.date(2022, 9, 5), school_year) == 2022
+    assert school_year_of(dt.date(2023, 5, 31), school_year) == 2022
+    assert school_year_of(dt.date(2023, 7, 15), school_year) == 2022
+    assert school_year_of(dt.date(2023, 9, 5), school_year) == 2023
 
 
 def test_active_from_and_retired_on(tmp_path):
