@@ -293,10 +293,15 @@ def write_files(report, folder) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "quota.json").write_bytes(json_bytes(report))
     (folder / "quota.csv").write_bytes(csv_bytes(report))
+    names = set()
     for year in book_years(report):  # the slowest files: not made again from the same content
         xlsx, key = folder / book_name(report, year), book_key(report, year)
+        names.add(xlsx.name)
         if xlsx_key(xlsx) != key:
             xlsx.write_bytes(book_bytes(report, year, key))
+    for old in folder.glob("quota-*.xlsx"):  # e.g. an earlier as-of day's year is in quota.xlsx now
+        if old.name not in names:
+            old.unlink()
     return folder
 
 

@@ -336,6 +336,10 @@ def test_a_new_commit_in_the_current_school_year_leaves_the_earlier_years_file(t
     assert (earlier.stat().st_mtime_ns, earlier.read_bytes()) == before[:2]
     assert current.read_bytes() != before[2]
     assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 2)
+    # an as-of day in the earlier school year: its file is quota.xlsx, no other is left
+    assert _run_cli(p.root, "--as-of", "2023-05-31").returncode == 0
+    assert sorted(f.name for f in folder.glob("*.xlsx")) == ["quota.xlsx"]
+    assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1, 0)
 
 
 def test_a_new_commit_writes_the_lines_of_its_unit_to_the_delta_not_the_whole_report_cache(tmp_path):
