@@ -306,7 +306,13 @@ class WalkState:
         """Read every stored part: the state is then whole."""
         if self.loader is not None:
             self.ensure(self.loader.names)
+            self.loader.close()
             self.loader = None
+
+    def close(self) -> None:
+        """No more parts will be read."""
+        if self.loader is not None:
+            self.loader.close()
 
     def learn(self, path: str, parsed: Parsed) -> set:
         """Record ``parsed`` as the version of ``path``; the paths now sharing its slug."""
@@ -368,11 +374,21 @@ class WalkState:
 
 
 class PartReader:
-    """Reads parts of a cached walk state: ``index`` maps a part to (segment file, offset, length)."""
+    """Reads parts of a cached walk state: ``index`` maps a part to (segment file, offset, length).
+
+    The segments are opened at once: another run that removes them meanwhile (``_save``)
+    leaves them readable here.
+    """
 
     def __init__(self, folder: Path, index: dict):
-        self.folder = folder
         self.index = index
+        self.handles: dict = {}
+        try:
+            for segment in {segment for segment, _, _ in index.values()}:
+                self.handles[segment] = open(folder / segment, "rb")
+        except OSError:
+            self.close()
+            raise
 
     @property
     def names(self):
@@ -383,9 +399,14 @@ class PartReader:
         if where is None:
             return None
         segment, offset, length = where
-        with open(self.folder / segment, "rb") as handle, collector_paused():
-            handle.seek(offset)
+        handle = self.handles[segment]
+        handle.seek(offset)
+        with collector_paused():
             return marshal.loads(handle.read(length))
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
 
 
 @dataclass
@@ -398,7 +419,7 @@ class History:
     runs: list = field(default_factory=list)
     registries: list = field(default_factory=list)  # (from index, {units/*.yml path: blob sha})
     unit_texts: dict = field(default_factory=dict)  # blob sha -> bytes, of every blob in registries
-    state: WalkState | None = None
+    state: WalkState | None = None                  # None when read from the cache of HEAD itself
     built: dict = field(default_factory=dict, repr=False)  # position in registries -> Registry
 
     def registry_at(self, index: int):
@@ -673,7 +694,7 @@ def load_history(root, workers: int | None = None, use_cache: bool = True) -> Hi
         exact = folder / f"{version}-{head}.history"
         if exact.exists():
             try:
-                return _read_cache(exact)
+                return _read_cache(exact, with_state=False)
             except Exception:
                 pass
         history = _resumable(root, folder, version, head)
@@ -681,25 +702,28 @@ def load_history(root, workers: int | None = None, use_cache: bool = True) -> Hi
     history = history or History(state=WalkState())
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
-    Walker(root, history, workers).walk(read_log(root, since, head))
-    history.head = head
-    if use_cache:
-        _save(folder, version, history)
+    try:
+        Walker(root, history, workers).walk(read_log(root, since, head))
+        history.head = head
+        if use_cache:
+            _save(folder, version, history)
+    finally:
+        history.state.close()
     return history
 
 
-def _read_cache(path: Path) -> History:
-    """The history of a cache file; its walk state is read part by part when a walk needs it."""
+def _read_cache(path: Path, with_state: bool) -> History:
+    """The history of a cache file; with its walk state (to go on walking), read part by part when
+    the walk needs it."""
     with open(path, "rb") as handle, collector_paused():
         # marshal.loads on bytes: marshal.load on a file makes a read call per object
         size = int.from_bytes(handle.read(8), "little")
         history = History.load(marshal.loads(handle.read(size)))
         index = marshal.loads(handle.read())
-    if not all((path.parent / segment).exists() for segment in {segment for segment, _, _ in index.values()}):
-        raise FileNotFoundError("a segment of the walk state is missing")
-    # the unit files present are those of the newest registry: every change to one makes a registry
-    unit_blobs = dict(history.registries[-1][1]) if history.registries else {}
-    history.state = WalkState(unit_blobs=unit_blobs, loader=PartReader(path.parent, index))
+    if with_state:
+        # the unit files present are those of the newest registry: every change to one makes a registry
+        unit_blobs = dict(history.registries[-1][1]) if history.registries else {}
+        history.state = WalkState(unit_blobs=unit_blobs, loader=PartReader(path.parent, index))
     return history
 
 
@@ -711,7 +735,7 @@ def _resumable(root, folder: Path, version: str, head: str) -> History | None:
         if not is_first_parent_descendant(root, candidate.stem.split("-", 1)[1], head):
             continue
         try:
-            return _read_cache(candidate)
+            return _read_cache(candidate, with_state=True)
         except Exception:
             continue
     return None

@@ -187,3 +187,30 @@ def test_walks_resumed_part_by_part_agree_with_a_fresh_walk(tmp_path, monkeypatc
         assert resumed == build_report(load_history(p.root, use_cache=False), day).data
         assert len(list(cache_dir(p.root).glob("*.state"))) <= 3
     assert counted(resumed, "thcs-a") == {"2022-11": 1}  # a.md left for th-b (not approved there), c.md came
+
+
+def test_a_resumed_walk_reads_segments_another_run_removes_meanwhile(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from quota import history
+    from quota.history import load_history
+    from quota.report import build_report
+
+    p = make_province(tmp_path / "repo")
+    p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00", title="Bài A")
+    commit(p, "bài", "2022-10-05T09:00:00+07:00")
+    load_history(p.root)
+    p.article("thcs-a", "2022/b.md", date="2022-11-03 08:00", title="Bài B")
+    commit(p, "bài 2", "2022-11-05T09:00:00+07:00")
+    opened = history.PartReader.__init__
+
+    def removed_once_opened(self, folder, index):
+        opened(self, folder, index)
+        for segment in folder.glob("*.state"):  # what another run's clean-up may do
+            segment.unlink()
+
+    monkeypatch.setattr(history.PartReader, "__init__", removed_once_opened)
+    day = dt.date(2022, 11, 30)
+    resumed = build_report(load_history(p.root), day).data
+    assert resumed == build_report(load_history(p.root, use_cache=False), day).data
+    assert counted(resumed, "thcs-a") == {"2022-10": 1, "2022-11": 1}
