@@ -289,18 +289,19 @@ class WalkState:
         """Read the parts not yet here (a part of a unit with nothing stored is an empty part)."""
         if self.loader is None:
             return
-        for part in set(parts) - self.loaded:
-            self.loaded.add(part)
-            data = self.loader(part)
-            if data is None:
-                continue
-            by_path, parsed, files, image_refs, slugs, by_unit = data
-            self.by_path.update(by_path)
-            self.parsed.update((path, Parsed._make(fields)) for path, fields in parsed)
-            self.files.update(files)
-            self.image_refs.update((image, set(paths)) for image, paths in image_refs)
-            self.slugs.update((key, set(paths)) for key, paths in slugs)
-            self.by_unit.update((unit, set(paths)) for unit, paths in by_unit)
+        with collector_paused():
+            for part in set(parts) - self.loaded:
+                self.loaded.add(part)
+                data = self.loader(part)
+                if data is None:
+                    continue
+                by_path, parsed, files, image_refs, slugs, by_unit = data
+                self.by_path.update(by_path)
+                self.parsed.update((path, Parsed._make(fields)) for path, fields in parsed)
+                self.files.update(files)
+                self.image_refs.update((image, set(paths)) for image, paths in image_refs)
+                self.slugs.update((key, set(paths)) for key, paths in slugs)
+                self.by_unit.update((unit, set(paths)) for unit, paths in by_unit)
 
     def ensure_all(self) -> None:
         """Read every stored part: the state is then whole."""
@@ -401,8 +402,7 @@ class PartReader:
         segment, offset, length = where
         handle = self.handles[segment]
         handle.seek(offset)
-        with collector_paused():
-            return marshal.loads(handle.read(length))
+        return marshal.loads(handle.read(length))
 
     def close(self) -> None:
         for handle in self.handles.values():
