@@ -540,7 +540,8 @@ class Walker:
         return commits, lookup
 
     def walk(self, log) -> None:
-        with contextlib.ExitStack() as resources:
+        # a walk makes millions of small containers and no cycles: the cyclic collector would only rescan them
+        with contextlib.ExitStack() as resources, collector_paused():
             self._walk(*self._read(log, resources))
 
     def _walk(self, commits, parsed_version) -> None:
