@@ -20,15 +20,36 @@ class BlobStore:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.pending: dict[str, object] = {}
+        # made here, before any fork: processes that race to create the file and switch it
+        # to WAL get "database is locked" without waiting
+        self._db()
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            self._connection = sqlite3.connect(self.path, timeout=60)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("CREATE TABLE IF NOT EXISTS item (key TEXT PRIMARY KEY, value NOT NULL)")
+            # autocommit: flush() opens its own write transaction
+            self._connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+            self._write("CREATE TABLE IF NOT EXISTS item (key TEXT PRIMARY KEY, value NOT NULL)")
             self._pid = os.getpid()
         return self._connection
+
+    def _write(self, *statements, rows=()) -> None:
+        """Statements in one transaction that takes the write lock first: a transaction that
+        starts reading and then writes fails at once ("database is locked") when another
+        process wrote in between, instead of waiting its turn."""
+        db = self._connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                if rows:
+                    db.executemany(statement, rows)
+                else:
+                    db.execute(statement)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def put(self, key: str, value) -> None:
         """Stored at the next :meth:`flush`; readable from this process at once."""
@@ -37,8 +58,8 @@ class BlobStore:
     def flush(self) -> None:
         if not self.pending:
             return
-        with self._db() as db:
-            db.executemany("INSERT OR REPLACE INTO item VALUES (?, ?)", self.pending.items())
+        self._db()
+        self._write("INSERT OR REPLACE INTO item VALUES (?, ?)", rows=list(self.pending.items()))
         self.pending.clear()
 
     def get(self, key: str):
