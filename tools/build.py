@@ -80,11 +80,11 @@ def main(argv=None) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         return 1
     _prune_old_caches(settings["CACHE_PATH"])
-    import article_reader
     import output_sync
+    from article_reader import pelican_reader
 
     stats = output_sync.LAST_COMMIT
-    print(f"Đã đọc {article_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
+    print(f"Đã đọc {pelican_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
           f"dựng lại {stats.get('rendered', 0)} trang, ghi {stats.get('moved', 0)} tệp, "
           f"xóa {stats.get('removed', 0)} tệp cũ; {stats.get('files', 0)} tệp trong {output}.")
     return 0

@@ -16,9 +16,8 @@ import os
 import unicodedata
 from collections import defaultdict
 
-from pelican import signals
-
-import image_assets
+# Pelican and image_assets (which needs Pelican and Pillow) are imported where they
+# are used: the approval check alone serves `python -m quota`, which should not load them.
 from dates import long_date, parse_day
 from problems import Problem, has_errors, log_problems
 
@@ -59,6 +58,8 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
     front_matter_read = not any(p.code == "E100" for p in source.problems)
     if unit is not None and not source.is_page and front_matter_read:
         problems.extend(approval_problems(source, unit))
+    import image_assets
+
     for index, ref in enumerate(source.images):
         if ref.path is None:
             continue
@@ -112,6 +113,8 @@ def build_now(settings) -> dt.datetime:
 
 def _judge(generator, contents):
     """Keep the published contents; report the problems of all of them."""
+    import image_assets
+
     settings = generator.settings
     registry = settings["UNIT_REGISTRY"]
     now = build_now(settings)
@@ -151,5 +154,7 @@ def _pages(generator):
 
 
 def register():
+    from pelican import signals
+
     signals.article_generator_pretaxonomy.connect(_articles)
     signals.page_generator_finalized.connect(_pages)
