@@ -87,12 +87,17 @@ def _forget_markdown_package(generator):
     generator.readers.disabled_readers.pop("md", None)
 
 
-def _on_article_generator_init(generator):
+def _prepare(generator, paths_setting: str, excludes_setting: str) -> None:
+    """A caching generator (articles or pages) as it starts: its stamps, its cache, its files read ahead."""
     stamps.install(generator)
     # Pelican's reader-level cache is off, yet it hashes each file it reads, twice
     stamps.install(generator.readers)
     cache_delta.install(generator)
-    prefetch.prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    prefetch.prefetch(generator, paths_setting, excludes_setting)
+
+
+def _on_article_generator_init(generator):
+    _prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
 
 def _detach_context(instance):
@@ -103,10 +108,7 @@ def _detach_context(instance):
 
 
 def _on_page_generator_init(generator):
-    stamps.install(generator)
-    stamps.install(generator.readers)
-    cache_delta.install(generator)
-    prefetch.prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+    _prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
 def _generator_done(generator):
