@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 import shutil
 import subprocess
 
@@ -32,8 +34,10 @@ def test_second_build_reads_nothing_and_a_change_reads_one_file(province):
     assert not (province.root / "output/thcs-a/bai-viet/bai-thu-hai-cua-truong.html").exists()
 
 
-def test_files_read_by_the_parallel_readers_are_stamped_as_pelican_stamps_them(province):
+def test_files_read_by_the_parallel_readers_are_stamped_as_pelican_stamps_them(province, monkeypatch):
     from article_reader.prefetch import MIN_FILES
+
+    monkeypatch.setenv("READ_PROCESSES", "2")  # the readers run even on one core
 
     for n in range(MIN_FILES + 1):  # enough for the worker processes to read them
         province.article("thcs-a", f"2024/{n}.md", title=f"Tin ngắn số {n}", image=False,
@@ -44,6 +48,8 @@ def test_files_read_by_the_parallel_readers_are_stamped_as_pelican_stamps_them(p
     for path in (province.root / "content/thcs-a/2024").iterdir():  # as a fresh clone leaves them
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert _read_count(province.run_build()) == 0  # stamped again from the files: same digests
+    (stamps,) = province.root.glob("cache/*/file-stamps.json")
+    assert len(json.loads(stamps.read_text(encoding="utf-8"))) == MIN_FILES + 1
     page = html.parse(str(province.root / "output/thcs-a/bai-viet/tin-ngan-so-7.html"))
     assert "Nội dung của tin số 7." in page.xpath("string(.//main)")
 
@@ -58,6 +64,9 @@ def test_a_small_change_writes_a_cache_delta_not_the_whole_cache(province):
     assert _read_count(province.run_build()) == 1
     assert base.stat().st_mtime_ns == before and base.with_name("ArticlesGenerator.delta").exists()
     assert _read_count(province.run_build()) == 0  # the delta is loaded on top of the base
+    cached = pickle.loads(base.read_bytes())
+    article = next(data for _, data in cached.values())
+    assert article._context == {} and not hasattr(article, "figures")  # no build context, no pictures
     base.with_name("ArticlesGenerator.delta").write_bytes(b"not a pickle")
     assert _read_count(province.run_build()) == 1  # a broken delta costs a re-read, nothing else
 
@@ -72,6 +81,19 @@ def test_caches_of_other_code_versions_are_removed_after_a_build(province):
     province.build()
     assert not old.exists() and current.is_dir()
     assert (province.root / "cache" / "images").is_dir()
+
+
+def test_a_new_province_time_zone_reaches_every_page_and_feed(province, tmp_path):
+    province.article("thcs-a", "2024/a.md", title="Bài có giờ đăng", date="2024-11-07 08:30")
+    out = province.build()
+    settings = province.root / "units/_province.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("Asia/Ho_Chi_Minh", "Asia/Tokyo"),
+                        encoding="utf-8")
+    province.build()
+    clean = province.build(output=tmp_path / "clean")
+    for page in ("thcs-a/bai-viet/bai-co-gio-dang.html", "thcs-a/feeds/atom.xml", "feeds/all.atom.xml"):
+        assert (out / page).read_bytes() == (clean / page).read_bytes(), page
+    assert "2024-11-07T08:30:00+09:00" in (out / "thcs-a/feeds/atom.xml").read_text(encoding="utf-8")
 
 
 def test_failed_build_leaves_previous_output_untouched(province, tmp_path):

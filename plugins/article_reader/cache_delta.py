@@ -37,19 +37,13 @@ def install(generator) -> None:
     saved = []
 
     def save_cache():
-        # once per build (see save_early); nothing read, nothing written: a no-op
-        # rebuild leaves both files as they are
+        # once per build, the first time it is asked (publication asks before it attaches
+        # per-build data); nothing read, nothing written: a no-op rebuild changes no file
         if read_now and not saved:
             _save(generator, read_now | set(delta))
         saved.append(True)
 
     generator.save_cache = save_cache
-
-
-def save_early(generator) -> None:
-    """Save as soon as every file is read, before other plugins give the articles what
-    each build works out again (their checked pictures: a third of a cached article)."""
-    generator.save_cache()
 
 
 def _load(path: str) -> dict:

@@ -121,7 +121,5 @@ def register():
     signals.generator_init.connect(_forget_markdown_package)
     signals.article_generator_init.connect(_on_article_generator_init)
     signals.content_object_init.connect(_detach_context)
-    signals.article_generator_pretaxonomy.connect(cache_delta.save_early)
     signals.page_generator_init.connect(_on_page_generator_init)
-    signals.article_generator_finalized.connect(_generator_done)
-    signals.page_generator_finalized.connect(_generator_done)
+    signals.page_generator_finalized.connect(_generator_done)  # the last of the two readers

@@ -79,7 +79,7 @@ class Source:
     is_page: bool
     html: str | None = ""            # None once the Pelican reader has put it in the body store
     html_digest: str = ""            # names the body (bodies.digest)
-    text_digest: str = ""            # of the path and the file's text: everything a Source is made from
+    text_digest: str = ""            # of the path and text: with the zone (the cache folder's name), all a Source is made from
     title: str = ""
     date: object = None              # aware datetime, or None
     fields: dict = field(default_factory=dict)   # other front-matter values, checked

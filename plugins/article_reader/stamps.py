@@ -4,7 +4,7 @@ With ``CHECK_MODIFIED_METHOD = "sha256"`` (the cache must survive a fresh
 clone, where every mtime is new) Pelican reads and hashes all 35,000 files
 of a province on every build just to learn that they did not change: about
 a second of a no-op rebuild.  A file whose size, mtime and inode are those
-recorded at the last build has the digest recorded then; any other file is
+recorded at the last build (and ctime, which no tool sets back) has the digest recorded then; any other file is
 hashed as Pelican would.  The record lives beside Pelican's cache, in the
 folder named after the code.
 """
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 
 FILE_NAME = "file-stamps.json"
 
 
 def _identity(status: os.stat_result) -> list:
-    return [status.st_size, status.st_mtime_ns, status.st_ino]
+    # ctime too: tools can set a file's mtime back (cp -p, touch -r, rsync -t), not its ctime
+    return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns]
 
 
 class StampMemo:
@@ -35,8 +37,8 @@ class StampMemo:
     def __call__(self, filename: str) -> bytes:
         status = os.stat(filename)
         record = self.records.get(filename)
-        if record is not None and record[:3] == _identity(status):
-            return bytes.fromhex(record[3])
+        if record is not None and record[:4] == _identity(status):
+            return bytes.fromhex(record[4])
         stamp = self.hash_file(filename)
         self.remember(filename, status, stamp)
         return stamp
@@ -49,10 +51,12 @@ class StampMemo:
         if not self.changed:
             return
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(self.path + ".tmp", "w", encoding="utf-8") as handle:
+            folder = os.path.dirname(self.path)
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(self.records, handle)
-            os.replace(self.path + ".tmp", self.path)
+            os.replace(tmp, self.path)
             self.changed = False
         except OSError:
             pass  # only speed is lost: the next build hashes the files again

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 
 _BATCH = 900  # under SQLite's limit of bound parameters in one statement
 
@@ -23,6 +24,7 @@ class BlobStore:
         # made here, before any fork: processes that race to create the file and switch it
         # to WAL get "database is locked" without waiting
         self._db()
+        _open_stores.add(self)
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
@@ -34,22 +36,26 @@ class BlobStore:
             self._pid = os.getpid()
         return self._connection
 
-    def _write(self, *statements, rows=()) -> None:
-        """Statements in one transaction that takes the write lock first: a transaction that
-        starts reading and then writes fails at once ("database is locked") when another
-        process wrote in between, instead of waiting its turn."""
+    def _write(self, statement: str, rows=None) -> None:
+        """One statement (for each of ``rows``) in a transaction that takes the write lock
+        first: one that starts reading and then writes fails at once ("database is
+        locked") when another process wrote in between, instead of waiting its turn."""
         db = self._connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in statements:
-                if rows:
-                    db.executemany(statement, rows)
-                else:
-                    db.execute(statement)
+            if rows is None:
+                db.execute(statement)
+            else:
+                db.executemany(statement, rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
 
     def put(self, key: str, value) -> None:
         """Stored at the next :meth:`flush`; readable from this process at once."""
@@ -79,3 +85,16 @@ class BlobStore:
             marks = ",".join("?" * len(chunk))
             found.update(db.execute(f"SELECT key, value FROM item WHERE key IN ({marks})", chunk).fetchall())
         return found
+
+
+# No connection may cross a fork (SQLite: "How to corrupt", 2.6): each process,
+# parent included, opens its own again when it next needs one.
+_open_stores: weakref.WeakSet = weakref.WeakSet()
+
+
+def _close_before_fork() -> None:
+    for store in list(_open_stores):
+        store.close()
+
+
+os.register_at_fork(before=_close_before_fork)

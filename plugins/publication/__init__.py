@@ -137,6 +137,9 @@ def _judge(generator, contents):
 
 
 def _articles(generator):
+    # the content cache (saved once per build: article_reader.cache_delta) must not hold
+    # the pictures attached below, which every build works out again
+    generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
     published = _judge(generator, candidates)
     generator.articles[:] = published

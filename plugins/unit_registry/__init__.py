@@ -9,6 +9,8 @@ unit still builds.  Used by the Pelican plugins and by ``make check``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -570,6 +572,13 @@ def _load_into_settings(pelican) -> None:
     log_problems(registry.problems)
     pelican.settings["UNIT_REGISTRY"] = registry
     pelican.settings["TIMEZONE"] = registry.province.timezone
+    # Articles' dates are read in the province's time zone: the content cache (and
+    # everything keyed by its folder: page fingerprints, stored feed entries) belongs
+    # to one zone, so the folder is named after the code and the zone together.
+    code_cache = pelican.settings["CACHE_PATH"]
+    key = f"{os.path.basename(code_cache)}\0{registry.province.timezone}".encode()
+    pelican.settings["CACHE_PATH"] = os.path.join(os.path.dirname(code_cache),
+                                                  hashlib.sha256(key).hexdigest()[:16])
 
 
 def register():

@@ -63,10 +63,11 @@ class CardCache:
 
 
 def _hash(*parts) -> str:
-    """A fingerprint of ``parts``: strings joined as they are (most parts are other
+    """A fingerprint of ``parts``: strings as they are (most parts are other
     fingerprints, titles or HTML, and ``repr`` of long text dominated a no-op
     rebuild), anything else by ``repr``."""
-    text = "\x1f".join(part if type(part) is str else repr(part) for part in parts)
+    text = "".join(f"s{len(part)}:{part}" if type(part) is str else f"r{len(r := repr(part))}:{r}"
+                   for part in parts)  # each part framed by its kind and length: no two inputs alike
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -91,6 +92,8 @@ class PageSet:
         self.per_page = self.settings["DEFAULT_PAGINATION"]
         self.global_fp = _hash(theme_fingerprint(generator), self.domain, self.context["PROVINCE"].name,
                                self.per_page)
+        # a feed entry shows no template: code (with the time zone: the cache folder's name) and address
+        self.entry_fp = _hash(os.path.basename(self.settings["CACHE_PATH"]), self.domain)
         self._articles: dict[int, str] = {}
         self.feed_entries = BlobStore(os.path.join(self.settings["CACHE_PATH"], "feed-entries.sqlite"))
         self._sites: dict[str, str] = {}
@@ -146,7 +149,7 @@ class PageSet:
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
-            entry_keys=[_hash(self.global_fp, self.article_fp(a), with_content) for a in articles],
+            entry_keys=[_hash(self.entry_fp, self.article_fp(a), with_content) for a in articles],
             entry_store=self.feed_entries, units=self.units, updated=self.now, with_content=with_content))
 
     def jobs(self):
