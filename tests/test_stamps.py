@@ -33,23 +33,24 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path):
     assert len(calls) == 2
 
 
-def test_a_fresh_clone_with_new_mtimes_gets_the_same_stamps(tmp_path):
+def _stamped(tmp_path, text: str):
+    """A file, a memo that counts the files it hashes, and the file's first stamp."""
     article = tmp_path / "a.md"
-    article.write_text("nội dung", encoding="utf-8")
+    article.write_text(text, encoding="utf-8")
     calls = []
     memo = StampMemo(str(tmp_path / "cache"), _counting_sha256(calls))
-    before = memo(str(article))
+    return article, memo, calls, memo(str(article))
+
+
+def test_a_fresh_clone_with_new_mtimes_gets_the_same_stamps(tmp_path):
+    article, memo, calls, before = _stamped(tmp_path, "nội dung")
     article.unlink()
     article.write_text("nội dung", encoding="utf-8")  # a new file, as git clone writes it
     assert memo(str(article)) == before and len(calls) == 2  # hashed again, same digest
 
 
 def test_an_mtime_set_back_does_not_hide_an_edit(tmp_path):
-    article = tmp_path / "a.md"
-    article.write_text("một", encoding="utf-8")
-    calls = []
-    memo = StampMemo(str(tmp_path / "cache"), _counting_sha256(calls))
-    memo(str(article))
+    article, memo, calls, _ = _stamped(tmp_path, "một")
     status = article.stat()
     article.write_text("hai", encoding="utf-8")  # same size, then the old mtime, as cp -p leaves it
     os.utime(article, ns=(status.st_atime_ns, status.st_mtime_ns))
