@@ -5,8 +5,8 @@ text needs two bytes a character) and most of Pelican's 220 MB cache file,
 which every build loads and every changed build rewrites; yet a rebuild
 renders only the few pages whose fingerprint changed.  The reader puts each
 body in the store under its digest and leaves only the digest on the
-article; pages ask for the body when they are rendered.  A body that is
-missing (the file was deleted) is read again from the article's file.
+article; pages ask for the body when they are rendered.  A body missing
+from the store (the store was deleted) is read again from the article's file.
 """
 
 from __future__ import annotations

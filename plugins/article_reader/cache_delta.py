@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
+
+from output_sync import replace_file
 
 SUFFIX = ".delta"
 MIN_ENTRIES = 200      # a delta this small is always fine
@@ -56,16 +57,7 @@ def _load(path: str) -> dict:
 
 
 def _dump(path: str, data: dict) -> None:
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _save(generator, changed: set) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+
+from output_sync import replace_file
 
 FILE_NAME = "file-stamps.json"
 
@@ -51,12 +52,7 @@ class StampMemo:
         if not self.changed:
             return
         try:
-            folder = os.path.dirname(self.path)
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.records, handle)
-            os.replace(tmp, self.path)
+            replace_file(self.path, json.dumps(self.records).encode("utf-8"))
             self.changed = False
         except OSError:
             pass  # only speed is lost: the next build hashes the files again

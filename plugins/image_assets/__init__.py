@@ -196,12 +196,7 @@ def _load_index(repo_root: str) -> dict:
 def save_index(repo_root: str) -> None:
     if _index is None or _index_root != repo_root:
         return
-    path = _index_path(repo_root)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(_index, f)
-    os.replace(tmp, path)
+    output_sync.replace_file(_index_path(repo_root), json.dumps(_index).encode("utf-8"))
 
 
 def inspect(repo_root: str, article: str, ref) -> Picture | Problem:

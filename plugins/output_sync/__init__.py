@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 MANIFEST_VERSION = 1
@@ -203,14 +204,26 @@ def _remove_stale(current: Sink, final: Path) -> int:
     return removed
 
 
+def replace_file(path: str, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a temporary file of its own, then renamed): a
+    build that stops half-way, or another build at the same time, never leaves half a file."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def _save_manifest(current: Sink) -> None:
     if current.current == current.previous:  # a no-op rebuild: ~0.5 s of JSON at 115,000 files
         return
-    os.makedirs(os.path.dirname(current.manifest_path), exist_ok=True)
     data = {"version": MANIFEST_VERSION, "output": os.path.abspath(current.final), "files": current.current}
-    with open(current.manifest_path + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    os.replace(current.manifest_path + ".tmp", current.manifest_path)
+    replace_file(current.manifest_path, json.dumps(data).encode("utf-8"))
 
 
 LAST_COMMIT: dict[str, int] = {}
