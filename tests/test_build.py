@@ -158,6 +158,24 @@ def test_a_year_archive_lists_the_year_by_month_newest_first(province):
     assert any(link.endswith("luu-tru/2023/") for link in links)
 
 
+def test_a_sites_tags_share_one_page_with_a_section_each(province):
+    province.article("thcs-a", "2024/a.md", title="Hội khỏe Phù Đổng", date="2024-11-02", tags=["thể thao"])
+    province.article("thcs-a", "2024/b.md", title="Giải bóng đá", date="2024-11-09", tags=["Thể thao", "bóng đá"])
+    province.article("th-b", "2024/c.md", title="Bài của trường khác", tags=["thể thao"])
+    out = province.build()
+    tags = html.parse(str(out / "thcs-a/the/index.html")).getroot()
+    sections = {section.get("aria-labelledby"): [a.text for a in section.iterfind(".//li/a")]
+                for section in tags.iterfind(".//main//section")}
+    # names differing only in case are one tag; newest first; the other school's article is not here
+    assert sections == {"tu-khoa-bong-da": ["Giải bóng đá"], "tu-khoa-the-thao": ["Giải bóng đá", "Hội khỏe Phù Đổng"]}
+    assert tags.get_element_by_id("tu-khoa-the-thao").tag == "h2"
+    article = html.parse(str(out / "thcs-a/bai-viet/giai-bong-da.html")).getroot()
+    hrefs = [a.get("href") for a in article.iterfind(".//ul[@class='tags']/li/a")]
+    assert [os.path.normpath(os.path.join(out / "thcs-a/bai-viet", h.split("#")[0])) + "#" + h.split("#")[1]
+            for h in hrefs] == [f"{out}/thcs-a/the#tu-khoa-the-thao", f"{out}/thcs-a/the#tu-khoa-bong-da"]
+    assert not list(out.glob("thcs-a/the/*/index.html"))  # no page per tag
+
+
 def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file()}
@@ -178,7 +196,7 @@ def test_one_article_change_rewrites_only_what_shows_it_and_matches_a_clean_buil
     assert "thcs-a/feeds/atom.xml" in changed
     assert not any(path.startswith("th-b/") for path in changed)  # another unit: untouched
     assert "thcs-a/bai-viet/bai-a-cua-truong.html" not in changed
-    assert "thcs-a/the/the-thao/index.html" not in changed
+    assert "thcs-a/the/index.html" not in changed  # shows B by its title and date, unchanged
     clean = province.build(output=tmp_path / "clean")
     assert {p: data for p, (data, _) in after.items()} == {p: data for p, (data, _) in _snapshot(clean).items()}
 

@@ -15,10 +15,11 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import html as lxml_html
 
 from article_reader import read_source
 from factory import Province
-from helpers_problems import article, marker_of, output_files, page_text, parse_problems, setup_units
+from helpers_problems import article, marker_of, output_files, page_links, page_text, parse_problems, setup_units
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -154,6 +155,8 @@ def test_odd_titles_categories_and_tags_stay_in_the_unit(built):
     holders = {str(p.relative_to(built.output)) for p, text in built.texts.items() if odd.marker in text}
     assert "thcs-a/bai-viet/index.html" in holders
     assert "thcs-a/chuyen-muc/feeds/index.html" in holders
-    assert "thcs-a/the/the/index.html" in holders
+    tag_page = built.output / "thcs-a/the/index.html"
+    assert str(built.output / "thcs-a/bai-viet/index.html") in page_links(tag_page)
+    assert lxml_html.parse(str(tag_page)).getroot().get_element_by_id("tu-khoa-the") is not None
     assert not (built.output / "feeds/index.html").exists()
     assert not (built.output / "the/index.html").exists()

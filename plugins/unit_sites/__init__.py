@@ -3,7 +3,7 @@
 Pelican's ArticlesGenerator and PagesGenerator read every file (once, with
 their content cache); this generator groups the published articles by site
 and writes every page: articles at ``<site>bai-viet/<slug>.html``, each
-site's home, category and tag lists, yearly archives, static pages, feed, and the
+site's home, category lists, tag page, yearly archives, static pages, feed, and the
 portal's aggregated lists, feeds and directory (see pages.py).
 """
 
@@ -21,12 +21,13 @@ from publication import build_now
 
 import output_sync
 
-from .model import Listing, Site, YearArchive
+from .model import Listing, Site, TagGroup, YearArchive
 from .pages import PageSet, render_all
 
 
-def _grouped(site: Site, folder: str, kind: str, names_of) -> list[Listing]:
-    """Lists by slug: names that differ only in marks or case ("năm", "Nam") share a page."""
+def _grouped(site: Site, names_of) -> list[tuple[str, str, list]]:
+    """(name, slug, articles) by slug, sorted by slug: names that differ only in marks or
+    case ("năm", "Nam") are one group, under the name most used."""
     groups: dict[str, tuple[dict, list]] = {}
     for article in site.articles:
         for name in names_of(article):
@@ -35,9 +36,7 @@ def _grouped(site: Site, folder: str, kind: str, names_of) -> list[Listing]:
             names[name] = names.get(name, 0) + 1
             if not articles or articles[-1] is not article:
                 articles.append(article)
-    listings = [Listing(_most_used(names), f"{site.prefix}{folder}/{slug}/", arts, kind)
-                for slug, (names, arts) in groups.items()]
-    return sorted(listings, key=lambda listing: listing.path)
+    return [(_most_used(names), slug, arts) for slug, (names, arts) in sorted(groups.items())]
 
 
 def _most_used(names: dict[str, int]) -> str:
@@ -46,9 +45,19 @@ def _most_used(names: dict[str, int]) -> str:
     return max(names, key=lambda name: (names[name], name))
 
 
+def tag_anchor(name: str) -> str:
+    """The id of a tag's section on its site's tag page (``|tu_khoa`` in templates);
+    prefixed, so that no tag can take the id of the page's main content."""
+    return f"tu-khoa-{slugify(name)}"
+
+
 def _listings(site: Site) -> None:
-    site.categories = _grouped(site, "chuyen-muc", "category", lambda a: [a.category.name])
-    site.tags = _grouped(site, "the", "tag", lambda a: [t.name for t in getattr(a, "tags", [])])
+    site.categories = [Listing(name, f"{site.prefix}chuyen-muc/{slug}/", articles, "category")
+                       for name, slug, articles in _grouped(site, lambda a: [a.category.name])]
+    # all of a site's tags on one page: a school's tag has two or three articles, and a
+    # page for each was 37,000 of a province's 88,000 pages (docs/hop-dong.md)
+    site.tags = [TagGroup(name, tag_anchor(name), articles, f"{site.prefix}the/")
+                 for name, slug, articles in _grouped(site, lambda a: [t.name for t in getattr(a, "tags", [])])]
     # one page a year, not one a month: a school's year fits on a page, and monthly
     # pages were a fifth of a province's 107,000 pages
     site.years = [YearArchive(year, f"{site.prefix}luu-tru/{year}/",
@@ -169,7 +178,7 @@ def _take_back_pages(generator, writer):
 
 def _filters(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify})
+        {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify, "tu_khoa": tag_anchor})
 
 
 def register():

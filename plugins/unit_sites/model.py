@@ -12,11 +12,25 @@ class Listing:
     title: str
     path: str                 # folder under output/, '' for the root
     articles: list
-    kind: str = "list"        # list | category | tag
+    kind: str = "list"        # list | category
 
     @property
     def url(self) -> str:
         return self.path
+
+
+@dataclass
+class TagGroup:
+    """A tag's articles: a section of the site's one tag page (``<site>the/``)."""
+
+    title: str
+    anchor: str               # the tag's slug: the section's id
+    articles: list
+    path: str                 # the tag page's folder under output/
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}#{self.anchor}"
 
 
 @dataclass
@@ -45,7 +59,7 @@ class Site:
     articles: list = field(default_factory=list)
     pages: list = field(default_factory=list)
     categories: list = field(default_factory=list)   # Listing
-    tags: list = field(default_factory=list)
+    tags: list = field(default_factory=list)         # TagGroup, all on one page
     years: list = field(default_factory=list)         # YearArchive
 
     @property

@@ -174,8 +174,11 @@ class PageSet:
                                        site=site, listing=home, unit_news=unit_news)
             for listing in site.categories:
                 yield from self._listing(site, listing, "Chuyên mục")
-            for listing in site.tags:
-                yield from self._listing(site, listing, "Từ khóa")
+            if site.tags:
+                path = f"{site.prefix}the/index.html"
+                yield Job(path, _hash(self.site_fp(site), "tags", *(
+                    (tag.title, tag.anchor, *(self.article_fp(a) for a in tag.articles)) for tag in site.tags)),
+                    self._renderer(path, "tags", site=site))
             for archive in site.years:
                 path = f"{archive.path}index.html"
                 yield Job(path, _hash(self.site_fp(site), "year", *(self.article_fp(a) for a in archive.articles)),
