@@ -281,3 +281,36 @@ def test_the_so_has_a_feed_of_its_own_articles(province):
     out = province.build()
     own = [e.findtext(f"{ATOM}title") for e in etree.parse(str(out / "so/feeds/atom.xml")).iter(f"{ATOM}entry")]
     assert own == ["Tin riêng của Sở"]
+
+
+def test_feed_entries_escape_what_they_show_and_drop_characters_xml_refuses(province):
+    province.article("thcs-a", "2024/a.md", title='Thi "Rung chuông vàng" <lớp 5> & 6',
+                     author="Tổ Toán & Tin", tags=['a"b <c>'], image=False,
+                     body="Sáng ngày 07/11/2024,\x07 trường tổ chức thi.\n")  # a control character pasted from Word
+    out = province.build()
+    for feed in ("thcs-a/feeds/atom.xml", "feeds/all.atom.xml"):
+        (entry,) = etree.parse(str(out / feed)).iter(f"{ATOM}entry")  # parses: well-formed
+        assert entry.findtext(f"{ATOM}title") == 'Thi "Rung chuông vàng" <lớp 5> & 6'
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Tổ Toán & Tin"
+        assert 'a"b <c>' in [c.get("term") for c in entry.iter(f"{ATOM}category")]
+        assert entry.findtext(f"{ATOM}summary") == "Sáng ngày 07/11/2024, trường tổ chức thi."
+        assert entry.find(f"{ATOM}link").get("href").endswith("/thcs-a/bai-viet/thi-rung-chuong-vang-lop-5-6.html")
+    content = next(etree.parse(str(out / "thcs-a/feeds/atom.xml")).iter(f"{ATOM}content"))
+    assert "Sáng ngày 07/11/2024" in html.fromstring(content.text).text_content()
+
+
+def test_pages_rendered_by_two_processes_are_those_of_one(province, monkeypatch):
+    from unit_sites.pages import PARALLEL_MIN_JOBS
+
+    for n in range(PARALLEL_MIN_JOBS):  # each article: its page; and the lists, archives and feeds
+        province.article("thcs-a" if n % 2 else "th-b", f"2024/{n}.md", title=f"Tin số {n}", image=False,
+                         date=f"2024-{1 + n % 12:02d}-{1 + n % 28:02d} 08:00", tags=[f"chủ đề {n % 7}"])
+    monkeypatch.setenv("RENDER_PROCESSES", "2")
+    shared = province.run_build()
+    assert shared.returncode == 0, shared.stderr
+    summary = next(line for line in shared.lines if line.startswith("Đã đọc"))
+    assert int(summary.split("dựng lại ")[1].split()[0]) >= PARALLEL_MIN_JOBS  # so it ran in two
+    monkeypatch.setenv("RENDER_PROCESSES", "1")
+    alone = province.build(output=province.root / "alone")
+    assert {p: data for p, (data, _) in _snapshot(province.root / "output").items()} == \
+           {p: data for p, (data, _) in _snapshot(alone).items()}

@@ -57,7 +57,8 @@ def _load(path: str) -> dict:
 
 
 def _dump(path: str, data: dict) -> None:
-    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    # streamed: pickle.dumps of a province's cache held ~0.3 GB more at the build's peak
+    replace_file(path, lambda handle: pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _save(generator, changed: set) -> None:

@@ -83,13 +83,33 @@ class LinedList(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
+class _ResolverTable(dict):
+    """ruamel's table of implicit resolvers, first letter -> [(tag, regexp)].  Its
+    ``resolve`` extends the list it gets in place, harmless only on the fresh table
+    each resolver instance builds; a table shared by all gives out copies."""
+
+    def get(self, key, default=None):
+        found = dict.get(self, key)
+        return default if found is None else list(found)
+
+
 class _Yaml12Resolver(VersionedResolver):
     """YAML 1.2 rules, without looking for a %YAML directive at every scalar (a fifth of
-    the parse time): front matter and unit files are read as YAML 1.2 whatever they say."""
+    the parse time), and with one table of rules for all parses (ruamel makes a parser,
+    and so a table, for each document: half of a front matter's parse time).  Front
+    matter and unit files are read as YAML 1.2 whatever they say."""
+
+    _table: _ResolverTable | None = None
 
     @property
     def processing_version(self):
         return (1, 2)
+
+    @property
+    def versioned_resolver(self):
+        if _Yaml12Resolver._table is None:
+            _Yaml12Resolver._table = _ResolverTable(super().versioned_resolver)
+        return _Yaml12Resolver._table
 
 
 def _yaml() -> YAML:

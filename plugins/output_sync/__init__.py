@@ -204,15 +204,21 @@ def _remove_stale(current: Sink, final: Path) -> int:
     return removed
 
 
-def replace_file(path: str, data: bytes) -> None:
+def replace_file(path: str, data) -> None:
     """Write ``path`` whole or not at all (a temporary file of its own, then renamed): a
-    build that stops half-way, or another build at the same time, never leaves half a file."""
+    build that stops half-way, or another build at the same time, never leaves half a file.
+
+    ``data`` is bytes, or a function that writes to the open file (a large pickle
+    streamed to disk is never held in memory whole)."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -8,6 +8,7 @@ id and name), has a stable ``tag:`` id and timestamps with their zone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -27,9 +28,6 @@ def _el(parent, tag, text=None, **attrs):
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
-
-
-_NAMESPACE_DECLARATION = f' xmlns="{ATOM}"'.encode()
 
 
 def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries, entry_keys,
@@ -63,23 +61,44 @@ def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entri
 
 
 def _entry_bytes(article, unit, domain: str, host: str, with_content: bool) -> bytes:
-    """One <entry>, serialised alone: its namespace is the feed's, so the declaration lxml
-    repeats on a lone element is dropped."""
-    entry = etree.Element(f"{{{ATOM}}}entry", nsmap={None: ATOM})
-    _el(entry, "id", f"tag:{host},{article.date:%Y-%m-%d}:{article.url}")
-    _el(entry, "title", article.title)
-    _el(entry, "published", _stamp(article.date))
-    _el(entry, "updated", _stamp(article.date))
-    author = _el(entry, "author")
-    _el(author, "name", str(article.author) if getattr(article, "author", None) else unit.name)
-    _el(entry, "link", rel="alternate", href=f"{domain}/{article.url}", type="text/html")
-    _el(entry, "category", term=unit.id, scheme=UNIT_SCHEME, label=unit.name)
-    _el(entry, "category", term=article.category.name)
-    for tag in getattr(article, "tags", []):
-        _el(entry, "category", term=tag.name)
-    _el(entry, "summary", article.source.summary, type="text")
+    """One <entry>, as lxml's pretty printer writes it inside the feed, formatted directly:
+    a province's feeds hold 70,000 entries, and building each as an lxml tree cost
+    ~40 % of the render process that makes the feeds."""
+    url = article.url
+    lines = [
+        "<entry>",
+        f"  <id>{_text(f'tag:{host},{article.date:%Y-%m-%d}:{url}')}</id>",
+        f"  <title>{_text(article.title)}</title>",
+        f"  <published>{_stamp(article.date)}</published>",
+        f"  <updated>{_stamp(article.date)}</updated>",
+        "  <author>",
+        f"    <name>{_text(str(article.author) if getattr(article, 'author', None) else unit.name)}</name>",
+        "  </author>",
+        f'  <link rel="alternate" href="{_attribute(f"{domain}/{url}")}" type="text/html"/>',
+        f'  <category term="{_attribute(unit.id)}" scheme="{UNIT_SCHEME}" label="{_attribute(unit.name)}"/>',
+        f'  <category term="{_attribute(article.category.name)}"/>',
+        *(f'  <category term="{_attribute(tag.name)}"/>' for tag in getattr(article, "tags", [])),
+        f'  <summary type="text">{_text(article.source.summary)}</summary>',
+    ]
     if with_content:
         # figures use paths relative to the article's page
-        content = _el(entry, "content", str(body_html(article)), type="html")
-        content.set("{http://www.w3.org/XML/1998/namespace}base", f"{domain}/{article.url}")
-    return etree.tostring(entry, encoding="utf-8", pretty_print=True).replace(_NAMESPACE_DECLARATION, b"", 1)
+        lines.append(f'  <content type="html" xml:base="{_attribute(f"{domain}/{url}")}">'
+                     f"{_text(str(body_html(article)))}</content>")
+    lines.append("</entry>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+# characters XML 1.0 does not allow (lxml refuses them); a control character pasted
+# from Word must not cost the whole feed
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", value).translate(_TEXT)
+
+
+def _attribute(value: str) -> str:
+    return _NOT_XML.sub("", value).translate(_ATTRIBUTE)

@@ -240,18 +240,32 @@ def _theme_hash(theme: str) -> str:
     return digest.hexdigest()
 
 
-# Jobs handed to forked workers: they inherit this list instead of pickling closures.
+# Jobs handed to forked workers: they inherit this list instead of pickling closures,
+# and take chunks of it by a shared counter.
 _PENDING: list[Job] = []
+_NEXT = None  # multiprocessing.Value: the next chunk to take
+CHUNK = 64    # jobs taken at a time: small enough that no process waits long for the other
 
 
-def _render_range(bounds: tuple[int, int]):
+def _take_chunks(sink) -> list[str]:
+    """Render chunks until none is left; the paths rendered here."""
+    done = []
+    while True:
+        with _NEXT.get_lock():
+            start = _NEXT.value * CHUNK
+            _NEXT.value += 1
+        if start >= len(_PENDING):
+            return done
+        for job in _PENDING[start:start + CHUNK]:
+            sink.put(job.path, job.render(), job.fingerprint)
+            done.append(job.path)
+
+
+def _render_in_worker(_):
     sink = output_sync.sink()
-    records = {}
     written = sink.written
-    for job in _PENDING[bounds[0]:bounds[1]]:
-        sink.put(job.path, job.render(), job.fingerprint)
-        records[job.path] = sink.current[job.path]
-    return records, sink.written - written
+    done = _take_chunks(sink)
+    return {path: sink.current[path] for path in done}, sink.written - written
 
 
 def render_all(generator, jobs: list[Job], sink) -> None:
@@ -259,27 +273,25 @@ def render_all(generator, jobs: list[Job], sink) -> None:
 
     The main process works too, rather than waiting: each forked process ends
     up copying the pages of objects it touches, so one fewer copy of the
-    build's memory.
+    build's memory.  Every process takes the next chunk when it is done with
+    one: the pages differ in cost (a province's feed is a thousand article pages).
     """
     processes = int(generator.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1)
     if processes < 2 or len(jobs) < PARALLEL_MIN_JOBS:
         for job in jobs:
             sink.put(job.path, job.render(), job.fingerprint)
         return
-    global _PENDING
-    _PENDING = jobs
-    share = len(jobs) // processes  # the main process's part: the first jobs
-    step = max(50, (len(jobs) - share) // ((processes - 1) * 4))
-    bounds = [(start, min(start + step, len(jobs))) for start in range(share, len(jobs), step)]
+    global _PENDING, _NEXT
+    context = multiprocessing.get_context("fork")
+    _PENDING, _NEXT = jobs, context.Value("l", 0)
     # the collector would otherwise write to (and so copy) every shared object;
     # nothing is unfrozen afterwards: the build ends soon after rendering
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            pending = pool.map_async(_render_range, bounds)
-            for job in jobs[:share]:
-                sink.put(job.path, job.render(), job.fingerprint)
+        with context.Pool(processes - 1) as pool:
+            pending = pool.map_async(_render_in_worker, range(processes - 1))
+            _take_chunks(sink)
             for records, written in pending.get():
                 sink.merge(records, written, len(records))
     finally:
-        _PENDING = []
+        _PENDING, _NEXT = [], None
