@@ -323,8 +323,19 @@ def attach(content, pictures: dict[int, Picture]) -> None:
     content.pictures = [pictures[index] for index in sorted(pictures)]
 
 
+_last_body: tuple = (None, None)  # (content, its body): a page and its feed entries ask in turn
+
+
 def body_html(content) -> Markup:
     """The reader's HTML with its figure markers replaced; galleries for grouped images."""
+    global _last_body
+    if _last_body[0] is content:
+        return _last_body[1]
+    _last_body = (content, _body_html(content))
+    return _last_body[1]
+
+
+def _body_html(content) -> Markup:
     images, pictures = content.source.images, content.figures
     body = [index for index, ref in enumerate(images) if not ref.featured]
     page_dir = posixpath.dirname(content.url)  # pages are written at their URL (unit_sites)

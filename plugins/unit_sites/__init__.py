@@ -137,7 +137,7 @@ class SitesGenerator(Generator):
         pages = PageSet(self)
         sink = output_sync.sink()
         todo = [job for job in pages.jobs() if not sink.unchanged(job.path, job.fingerprint)]
-        render_all(self, todo, sink)
+        render_all(self, todo, sink, pages.finish)
 
 
 _KIND_ORDER = {"phong-thuoc-so": 0, "phong-gddt": 1, "xa": 2, "don-vi-truc-thuoc": 3, "trung-tam": 4, "truong": 5}

@@ -26,10 +26,11 @@ import output_sync
 from blob_store import BlobStore
 from publication import build_now
 
-from .atom import feed_bytes
+from .atom import entry_bytes, feed_bytes
 from .model import Listing
 
 PARALLEL_MIN_JOBS = 400
+ENTRIES_PER_WRITE = 256  # feed entries made with article pages, stored in batches
 _SITEURL_TOKEN = "\ue000siteurl\ue001"
 
 
@@ -121,6 +122,29 @@ class PageSet:
     def _renderer(self, path: str, template: str, **local) -> Callable[[], bytes]:
         return lambda: render_page(self.generator, self.context, path, template, **local)
 
+    def _entry_key(self, article, with_content: bool) -> str:
+        return _hash(self.entry_fp, self.article_fp(article), with_content)
+
+    def _article_renderer(self, article) -> Callable[[], bytes]:
+        """The article's page; and its feed entries (with and without its body) for the
+        feeds that come later, while its body is at hand: feeds are then assembled from
+        stored entries, and no feed job is left making thousands of entries at the end."""
+        def render() -> bytes:
+            page = render_page(self.generator, self.context, article.url, article.template,
+                               article=article, category=article.category)
+            unit = self.units[article.unit]
+            for with_content in (True, False):
+                self.feed_entries.put(self._entry_key(article, with_content),
+                                      entry_bytes(article, unit, self.domain, with_content))
+            if len(self.feed_entries.pending) >= ENTRIES_PER_WRITE:
+                self.feed_entries.flush()
+            return page
+        return render
+
+    def finish(self) -> None:
+        """What a rendering process does when it has taken its last job."""
+        self.feed_entries.flush()
+
     def _paginated(self, folder: str, template: str, articles, fp_base: str, **local):
         paginator = Paginator(f"{folder}index.html", folder, articles, self.settings, self.per_page)
         for number in range(1, paginator.num_pages + 1):
@@ -149,7 +173,7 @@ class PageSet:
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
-            entry_keys=[_hash(self.entry_fp, self.article_fp(a), with_content) for a in articles],
+            entry_keys=[self._entry_key(a, with_content) for a in articles],
             entry_store=self.feed_entries, units=self.units, updated=self.now, with_content=with_content))
 
     def jobs(self):
@@ -157,7 +181,7 @@ class PageSet:
         for article in self.context.get("articles", []):
             site = article.site
             yield Job(article.url, _hash(self.site_fp(site), "article", self.article_fp(article)),
-                      self._renderer(article.url, article.template, article=article, category=article.category))
+                      self._article_renderer(article))
         for page in self.context.get("pages", []):
             site = page.site
             if site is None:
@@ -243,7 +267,8 @@ def _theme_hash(theme: str) -> str:
 # Jobs handed to forked workers: they inherit this list instead of pickling closures,
 # and take chunks of it by a shared counter.
 _PENDING: list[Job] = []
-_NEXT = None  # multiprocessing.Value: the next chunk to take
+_NEXT = None    # multiprocessing.Value: the next chunk to take
+_FINISH = None  # called by each process after its last job
 CHUNK = 64    # jobs taken at a time: small enough that no process waits long for the other
 
 
@@ -255,6 +280,7 @@ def _take_chunks(sink) -> list[str]:
             start = _NEXT.value * CHUNK
             _NEXT.value += 1
         if start >= len(_PENDING):
+            _FINISH()
             return done
         for job in _PENDING[start:start + CHUNK]:
             sink.put(job.path, job.render(), job.fingerprint)
@@ -268,7 +294,7 @@ def _render_in_worker(_):
     return {path: sink.current[path] for path in done}, sink.written - written
 
 
-def render_all(generator, jobs: list[Job], sink) -> None:
+def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> None:
     """Render the jobs; with many, this process and (cores - 1) forked ones share them.
 
     The main process works too, rather than waiting: each forked process ends
@@ -280,10 +306,11 @@ def render_all(generator, jobs: list[Job], sink) -> None:
     if processes < 2 or len(jobs) < PARALLEL_MIN_JOBS:
         for job in jobs:
             sink.put(job.path, job.render(), job.fingerprint)
+        finish()
         return
-    global _PENDING, _NEXT
+    global _PENDING, _NEXT, _FINISH
     context = multiprocessing.get_context("fork")
-    _PENDING, _NEXT = jobs, context.Value("l", 0)
+    _PENDING, _NEXT, _FINISH = jobs, context.Value("l", 0), finish
     # the collector would otherwise write to (and so copy) every shared object;
     # nothing is unfrozen afterwards: the build ends soon after rendering
     gc.freeze()
@@ -294,4 +321,4 @@ def render_all(generator, jobs: list[Job], sink) -> None:
             for records, written in pending.get():
                 sink.merge(records, written, len(records))
     finally:
-        _PENDING, _NEXT = [], None
+        _PENDING, _NEXT, _FINISH = [], None, None
