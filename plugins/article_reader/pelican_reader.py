@@ -107,11 +107,16 @@ def _detach_context(instance):
     instance._context = _NO_CONTEXT
 
 
+def _articles_read(generator):
+    prefetch.finish()  # every file was asked for: the readers have stopped
+
+
 def _on_page_generator_init(generator):
     _prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
 def _generator_done(generator):
+    prefetch.finish()
     stamps.save(generator)
     bodies.store(generator.settings).flush()  # before render workers are forked
 
@@ -120,6 +125,7 @@ def register():
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_markdown_package)
     signals.article_generator_init.connect(_on_article_generator_init)
+    signals.article_generator_pretaxonomy.connect(_articles_read)
     signals.content_object_init.connect(_detach_context)
     signals.page_generator_init.connect(_on_page_generator_init)
     signals.page_generator_finalized.connect(_generator_done)  # the last of the two readers

@@ -1,10 +1,11 @@
 """Read the files Pelican will ask for, in parallel, before it asks.
 
 Pelican reads files one by one in one process.  When a build has no content
-cache yet (a cold build, a fresh clone, new code), the files are
-read here first by forked worker processes, and ContractReader.read takes
-the result instead of reading the file again.  Only plain data (Source)
-crosses processes; Pelican's objects are made in the main process.
+cache yet (a cold build, a fresh clone, new code), forked worker processes
+read the files, in the order Pelican will ask for them, and ContractReader.read
+takes each result as it comes instead of reading the file: Pelican makes its
+objects in the main process while the workers read on.  Only plain data
+(Source) crosses processes.
 """
 
 from __future__ import annotations
@@ -20,10 +21,42 @@ MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 _ready: dict[str, Source] = {}
 _job: tuple | None = None  # (content root, zone, body store), inherited by forked workers
+_stream: tuple | None = None  # (pool, its results chunk by chunk, settings) while workers read
 
 
 def take(absolute_path: str) -> Source | None:
+    """The file's Source, once a worker has read it (None: not read ahead, read it here)."""
+    while absolute_path not in _ready and _stream is not None:
+        _receive()
     return _ready.pop(absolute_path, None)
+
+
+def _receive() -> None:
+    """The next chunk of results; the workers are let go after the last."""
+    global _stream
+    pool, results, settings = _stream
+    try:
+        chunk = next(results)
+    except StopIteration:
+        finish()
+        return
+    except Exception:  # noqa: BLE001 - that chunk's files are read again where Pelican asks
+        return
+    for path, source, (status, stamp) in chunk:
+        _ready[path] = source
+        if stamp is not None:
+            stamps.remember(settings, path, status, stamp)
+
+
+def finish() -> None:
+    """No worker left running (before any other fork: rendering)."""
+    global _stream, _job
+    if _stream is not None:
+        pool = _stream[0]
+        _stream = None
+        pool.terminate()
+        pool.join()
+    _job = None
 
 
 def repo_path(content_root: str, absolute_path: str) -> str:
@@ -68,22 +101,26 @@ def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
         # a content cache exists: few files are new (a pull request's worth), and
         # finding them would hash every file once more than Pelican does anyway
         return
-    files = generator.get_files(settings[paths_setting], exclude=settings[excludes_setting])
-    missing = [os.path.join(generator.path, f) for f in sorted(files)]  # no cache: every file
-    if len(missing) < MIN_FILES:
+    files = sorted(generator.get_files(settings[paths_setting], exclude=settings[excludes_setting]))
+    if len(files) < MIN_FILES:
         return
-    global _job
+    _ask_in_order(generator)
+    # nothing is cached yet: Pelican would hash every file to compare it with a stamp it
+    # does not have, before the worker reading that file has stamped it
+    generator.get_cached_data = lambda filename, default=None: default
+    missing = [os.path.join(generator.path, f) for f in files]  # no cache: every file
+    global _job, _stream
     method = settings.get("CHECK_MODIFIED_METHOD")
     _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings),
             None if method == "mtime" else method)
     size = max(20, len(missing) // (processes * 8))
     chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for results in pool.imap_unordered(_read_chunk, chunks):
-                for path, source, (status, stamp) in results:
-                    _ready[path] = source
-                    if stamp is not None:
-                        stamps.remember(settings, path, status, stamp)
-    finally:
-        _job = None
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    _stream = (pool, pool.imap(_read_chunk, chunks), settings)
+
+
+def _ask_in_order(generator) -> None:
+    """Pelican walks the files of a set (an order of its own in each process): it asks
+    for them sorted here, the order in which the workers read them."""
+    files_of = generator.get_files
+    generator.get_files = lambda *args, **kwargs: sorted(files_of(*args, **kwargs))
