@@ -73,9 +73,15 @@ class Sink:
         old = self.previous.get(path)
         if old is not None and old[0] == record[0] and os.path.exists(os.path.join(self.final, path)):
             return
-        target = self._staged(path)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        # os.open/os.write: a province's cold build creates ~60,000 files, and Python's file
+        # object (its buffer, an fstat) cost a fifth of each creation
+        descriptor = os.open(self._staged(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
         self.written += 1
 
     def link(self, path: str, source: str, fingerprint: str) -> None:

@@ -13,7 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -77,6 +77,8 @@ class Job:
     path: str
     fingerprint: str
     render: Callable[[], bytes]
+    # shows articles of every site: rendered by the build process itself (see render_all)
+    province_wide: bool = False
 
 
 class PageSet:
@@ -177,60 +179,92 @@ class PageSet:
             entry_store=self.feed_entries, units=self.units, updated=self.now, with_content=with_content))
 
     def jobs(self):
+        """Site by site, so that a process rendering a chunk of jobs touches the objects of
+        one site, created together: first the portal's pages that list articles of every
+        site, then each unit's site (articles, pages, lists, feed), then the portal's own
+        articles and the feeds of the whole province (their entries made by then)."""
         generator = self.generator
+        articles, pages = defaultdict(list), defaultdict(list)
         for article in self.context.get("articles", []):
-            site = article.site
-            yield Job(article.url, _hash(self.site_fp(site), "article", self.article_fp(article)),
-                      self._article_renderer(article))
+            articles[article.site.id].append(article)
         for page in self.context.get("pages", []):
-            site = page.site
-            if site is None:
-                continue
-            yield Job(page.url, _hash(self.site_fp(site), "page", _content_fp(page)),
-                      self._renderer(page.url, page.template, page=page))
-        for site in generator.sites.values():
-            home = Listing(site.unit.name, site.prefix, site.articles)
-            unit_news = generator.unit_news[:8] if site.is_portal else []
-            base = _hash(self.site_fp(site), [self.article_fp(a) for a in unit_news],
-                         [(c.title, c.url, len(c.articles)) for c in site.categories],
-                         self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
-            yield from self._paginated(site.prefix, "index", site.articles, base,
-                                       site=site, listing=home, unit_news=unit_news)
-            for listing in site.categories:
-                yield from self._listing(site, listing, "Chuyên mục")
-            if site.tags:
-                path = f"{site.prefix}the/index.html"
-                yield Job(path, _hash(self.site_fp(site), "tags", *(
-                    (tag.title, tag.anchor, *(self.article_fp(a) for a in tag.articles)) for tag in site.tags)),
-                    self._renderer(path, "tags", site=site))
-            for archive in site.years:
-                path = f"{archive.path}index.html"
-                yield Job(path, _hash(self.site_fp(site), "year", *(self.article_fp(a) for a in archive.articles)),
-                          self._renderer(path, "year", site=site, archive=archive))
-            archives = f"{site.prefix}luu-tru/index.html"
-            yield Job(archives, _hash(self.site_fp(site), "archives",
-                                      [(y.year, [(m, len(a)) for m, a in y.months]) for y in site.years],
-                                      [(t.title, t.url, len(t.articles)) for t in site.tags]),
-                      self._renderer(archives, "archives", site=site))
-            yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
+            if page.site is not None:
+                pages[page.site.id].append(page)
         portal = generator.sites.get("so")
-        if portal is None:
-            return
+        if portal is not None:
+            for job in self._portal_lists(portal):
+                job.province_wide = True
+                yield job
+        for site in generator.sites.values():
+            if site is not portal:
+                yield from self._site(site, articles[site.id], pages[site.id])
+        if portal is not None:
+            yield from self._site(portal, articles[portal.id], pages[portal.id], lists=False)
+            for job in self._portal_feeds(portal):
+                job.province_wide = True
+                yield job
+
+    def _site(self, site, articles, pages, lists: bool = True):
+        site_fp = self.site_fp(site)
+        for article in articles:
+            yield Job(article.url, _hash(site_fp, "article", self.article_fp(article)),
+                      self._article_renderer(article))
+        for page in pages:
+            yield Job(page.url, _hash(site_fp, "page", _content_fp(page)),
+                      self._renderer(page.url, page.template, page=page))
+        if lists:
+            yield from self._lists(site)
+            yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
+
+    def _lists(self, site):
+        """A site's home, categories, tags and archives."""
+        generator = self.generator
+        home = Listing(site.unit.name, site.prefix, site.articles)
+        unit_news = generator.unit_news[:8] if site.is_portal else []
+        base = _hash(self.site_fp(site), [self.article_fp(a) for a in unit_news],
+                     [(c.title, c.url, len(c.articles)) for c in site.categories],
+                     self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
+        yield from self._paginated(site.prefix, "index", site.articles, base,
+                                   site=site, listing=home, unit_news=unit_news)
+        for listing in site.categories:
+            yield from self._listing(site, listing, "Chuyên mục")
+        if site.tags:
+            path = f"{site.prefix}the/index.html"
+            yield Job(path, _hash(self.site_fp(site), "tags", *(
+                (tag.title, tag.anchor, *(self.article_fp(a) for a in tag.articles)) for tag in site.tags)),
+                self._renderer(path, "tags", site=site))
+        for archive in site.years:
+            path = f"{archive.path}index.html"
+            yield Job(path, _hash(self.site_fp(site), "year", *(self.article_fp(a) for a in archive.articles)),
+                      self._renderer(path, "year", site=site, archive=archive))
+        archives = f"{site.prefix}luu-tru/index.html"
+        yield Job(archives, _hash(self.site_fp(site), "archives",
+                                  [(y.year, [(m, len(a)) for m, a in y.months]) for y in site.years],
+                                  [(t.title, t.url, len(t.articles)) for t in site.tags]),
+                  self._renderer(archives, "archives", site=site))
+
+    def _portal_lists(self, portal):
+        generator = self.generator
+        yield from self._lists(portal)
         for office_id, articles in generator.offices.items():
-            office = Listing(self.units[office_id].name, f"{office_id}/", articles)
-            yield from self._listing(portal, office, "Đơn vị")
-            yield self._feed(f"{office_id}/feeds/atom.xml", office.title, office.path, articles, True)
-        # section 9 gives every unit a feed of its own articles, the Sở too
-        own = [a for a in self.context.get("articles", []) if a.unit == "so"]
-        yield self._feed("so/feeds/atom.xml", portal.unit.name, "", own, True)
-        news = Listing("Tin từ các đơn vị", "tin-don-vi/", generator.unit_news)
-        yield from self._listing(portal, news, "")
+            yield from self._listing(portal, Listing(self.units[office_id].name, f"{office_id}/", articles), "Đơn vị")
+        yield from self._listing(portal, Listing("Tin từ các đơn vị", "tin-don-vi/", generator.unit_news), "")
         today = self.now.date()
         directory_fp = _hash(self.site_fp(portal), today.isoformat(), [
             (parent.id, parent.name, [(u.id, u.name, u.email, u.retired_on) for u in children])
             for parent, children in generator.directory])
         yield Job("don-vi/index.html", directory_fp, self._renderer(
             "don-vi/index.html", "directory", site=portal, groups=generator.directory, today=today))
+
+    def _portal_feeds(self, portal):
+        generator = self.generator
+        yield self._feed(portal.feed_path, portal.unit.name, portal.prefix, portal.articles, True)
+        for office_id, articles in generator.offices.items():
+            yield self._feed(f"{office_id}/feeds/atom.xml", self.units[office_id].name, f"{office_id}/",
+                             articles, True)
+        # section 9 gives every unit a feed of its own articles, the Sở too
+        own = [a for a in self.context.get("articles", []) if a.unit == "so"]
+        yield self._feed("so/feeds/atom.xml", portal.unit.name, "", own, True)
         yield self._feed("feeds/all.atom.xml", f"{portal.unit.name} — tin của mọi đơn vị", "",
                          self.context.get("articles", []), False)
 
@@ -297,10 +331,11 @@ def _render_in_worker(_):
 def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> None:
     """Render the jobs; with many, this process and (cores - 1) forked ones share them.
 
-    The main process works too, rather than waiting: each forked process ends
-    up copying the pages of objects it touches, so one fewer copy of the
-    build's memory.  Every process takes the next chunk when it is done with
-    one: the pages differ in cost (a province's feed is a thousand article pages).
+    Every process takes the next chunk of jobs when it is done with one (pages
+    differ in cost).  The jobs that show articles of every site (``province_wide``:
+    the portal's lists at the start of ``jobs``, the province's feeds at the end)
+    are this process's: the lists while the others start on the sites, the feeds
+    once every article's entries are made and the other processes have gone.
     """
     processes = int(generator.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1)
     if processes < 2 or len(jobs) < PARALLEL_MIN_JOBS:
@@ -308,17 +343,26 @@ def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> 
             sink.put(job.path, job.render(), job.fingerprint)
         finish()
         return
+    first = next((i for i, job in enumerate(jobs) if not job.province_wide), len(jobs))
+    last = next((i for i in range(len(jobs), first, -1) if not jobs[i - 1].province_wide), first)
     global _PENDING, _NEXT, _FINISH
     context = multiprocessing.get_context("fork")
-    _PENDING, _NEXT, _FINISH = jobs, context.Value("l", 0), finish
+    _PENDING, _NEXT, _FINISH = jobs[first:last], context.Value("l", 0), finish
     # the collector would otherwise write to (and so copy) every shared object;
     # nothing is unfrozen afterwards: the build ends soon after rendering
     gc.freeze()
     try:
         with context.Pool(processes - 1) as pool:
             pending = pool.map_async(_render_in_worker, range(processes - 1))
+            for job in jobs[:first]:
+                sink.put(job.path, job.render(), job.fingerprint)
             _take_chunks(sink)
             for records, written in pending.get():
                 sink.merge(records, written, len(records))
+        # the province's feeds, after every article's entries were made and the other
+        # processes have gone (the province's feed alone is ~0.1 GB while it is assembled)
+        for job in jobs[last:]:
+            sink.put(job.path, job.render(), job.fingerprint)
+        finish()
     finally:
         _PENDING, _NEXT, _FINISH = [], None, None
