@@ -30,11 +30,10 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries, entry_keys,
-               entry_store, units, updated: dt.datetime, with_content: bool) -> bytes:
-    """``entries`` are published Pelican articles, newest first; ``entry_keys`` name what each
-    entry shows, and ``entry_store`` (a BlobStore) keeps entries made by earlier builds: the
-    province's feed has one entry per article, and rebuilding it whole took seconds."""
+def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries, parts,
+               updated: dt.datetime) -> bytes:
+    """``entries`` are published Pelican articles, newest first; ``parts`` their <entry>
+    elements, made by :func:`entry_bytes` (here or in an earlier build)."""
     domain = domain.rstrip("/")
     root = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
     root.set("{http://www.w3.org/XML/1998/namespace}lang", "vi")
@@ -46,15 +45,6 @@ def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entri
     _el(root, "link", rel="self", href=f"{domain}/{feed_path}", type="application/atom+xml")
     _el(root, "link", rel="alternate", href=f"{domain}/{home_path}", type="text/html")
     head = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    known = entry_store.get_many(entry_keys)
-    parts = []
-    for article, key in zip(entries, entry_keys):
-        data = known.get(key)
-        if data is None:
-            data = entry_bytes(article, units[article.unit], domain, with_content)
-            entry_store.put(key, data)
-        parts.append(data)
-    entry_store.flush()
     closing = head.rindex(b"</feed>")
     return head[:closing] + b"".join(parts) + head[closing:]
 

@@ -79,6 +79,7 @@ class Job:
     render: Callable[[], bytes]
     # shows articles of every site: rendered by the build process itself (see render_all)
     province_wide: bool = False
+    site: str = ""  # a site's jobs are rendered by one process (its feed takes its articles' entries)
 
 
 class PageSet:
@@ -98,7 +99,9 @@ class PageSet:
         # a feed entry shows no template: code (with the time zone: the cache folder's name) and address
         self.entry_fp = _hash(os.path.basename(self.settings["CACHE_PATH"]), self.domain)
         self._articles: dict[int, str] = {}
+        # the province's feed's entries, kept between builds
         self.feed_entries = BlobStore(os.path.join(self.settings["CACHE_PATH"], "feed-entries.sqlite"))
+        self.fresh_entries: dict[str, bytes] = {}  # entries with bodies, made by article pages
         self._sites: dict[str, str] = {}
 
     # -- fingerprints -------------------------------------------------------
@@ -128,24 +131,44 @@ class PageSet:
         return _hash(self.entry_fp, self.article_fp(article), with_content)
 
     def _article_renderer(self, article) -> Callable[[], bytes]:
-        """The article's page; and its feed entries (with and without its body) for the
-        feeds that come later, while its body is at hand: feeds are then assembled from
-        stored entries, and no feed job is left making thousands of entries at the end."""
+        """The article's page; and its feed entries while its body is at hand.  The entry
+        with the body waits in memory for the site's feed, rendered next by this process
+        (entries with bodies are not stored: the bodies are, and writing them a second
+        time cost more than making the few a rebuild needs); the short one, for the
+        province's feed of every article, is stored."""
         def render() -> bytes:
             page = render_page(self.generator, self.context, article.url, article.template,
                                article=article, category=article.category)
             unit = self.units[article.unit]
-            for with_content in (True, False):
-                self.feed_entries.put(self._entry_key(article, with_content),
-                                      entry_bytes(article, unit, self.domain, with_content))
+            self.fresh_entries[self._entry_key(article, True)] = entry_bytes(article, unit, self.domain, True)
+            self.feed_entries.put(self._entry_key(article, False), entry_bytes(article, unit, self.domain, False))
             if len(self.feed_entries.pending) >= ENTRIES_PER_WRITE:
                 self.feed_entries.flush()
             return page
         return render
 
+    def _entry_parts(self, articles, with_content: bool) -> list[bytes]:
+        """The feed's entries: made by the articles' pages, or stored, or made now."""
+        keys = [self._entry_key(a, with_content) for a in articles]
+        if with_content:  # each is taken by the one feed of its site
+            found = {key: self.fresh_entries.pop(key) for key in keys if key in self.fresh_entries}
+        else:
+            found = self.feed_entries.get_many(keys)
+        parts = []
+        for article, key in zip(articles, keys):
+            data = found.get(key)
+            if data is None:
+                data = entry_bytes(article, self.units[article.unit], self.domain, with_content)
+                if not with_content:
+                    self.feed_entries.put(key, data)
+            parts.append(data)
+        self.feed_entries.flush()
+        return parts
+
     def finish(self) -> None:
         """What a rendering process does when it has taken its last job."""
         self.feed_entries.flush()
+        self.fresh_entries.clear()
 
     def _paginated(self, folder: str, template: str, articles, fp_base: str, **local):
         paginator = Paginator(f"{folder}index.html", folder, articles, self.settings, self.per_page)
@@ -175,8 +198,7 @@ class PageSet:
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
-            entry_keys=[self._entry_key(a, with_content) for a in articles],
-            entry_store=self.feed_entries, units=self.units, updated=self.now, with_content=with_content))
+            parts=self._entry_parts(articles, with_content), updated=self.now))
 
     def jobs(self):
         """Site by site, so that a process rendering a chunk of jobs touches the objects of
@@ -205,6 +227,11 @@ class PageSet:
                 yield job
 
     def _site(self, site, articles, pages, lists: bool = True):
+        for job in self._site_jobs(site, articles, pages, lists):
+            job.site = site.id
+            yield job
+
+    def _site_jobs(self, site, articles, pages, lists: bool):
         site_fp = self.site_fp(site)
         for article in articles:
             yield Job(article.url, _hash(site_fp, "article", self.article_fp(article)),
@@ -298,12 +325,22 @@ def _theme_hash(theme: str) -> str:
     return digest.hexdigest()
 
 
-# Jobs handed to forked workers: they inherit this list instead of pickling closures,
-# and take chunks of it by a shared counter.
+# Jobs handed to forked workers: they inherit these instead of pickling closures, and
+# take chunks (a site's jobs) by a shared counter.
 _PENDING: list[Job] = []
+_CHUNKS: list[tuple[int, int]] = []  # (start, end) in _PENDING
 _NEXT = None    # multiprocessing.Value: the next chunk to take
 _FINISH = None  # called by each process after its last job
-CHUNK = 64    # jobs taken at a time: small enough that no process waits long for the other
+
+
+def _site_chunks(jobs: list[Job], start: int, end: int) -> list[tuple[int, int]]:
+    """The runs of consecutive jobs of one site in ``jobs[start:end]``."""
+    chunks = []
+    for index in range(start + 1, end + 1):
+        if index == end or jobs[index].site != jobs[start].site:
+            chunks.append((start, index))
+            start = index
+    return chunks
 
 
 def _take_chunks(sink) -> list[str]:
@@ -311,12 +348,13 @@ def _take_chunks(sink) -> list[str]:
     done = []
     while True:
         with _NEXT.get_lock():
-            start = _NEXT.value * CHUNK
+            number = _NEXT.value
             _NEXT.value += 1
-        if start >= len(_PENDING):
+        if number >= len(_CHUNKS):
             _FINISH()
             return done
-        for job in _PENDING[start:start + CHUNK]:
+        start, end = _CHUNKS[number]
+        for job in _PENDING[start:end]:
             sink.put(job.path, job.render(), job.fingerprint)
             done.append(job.path)
 
@@ -331,8 +369,9 @@ def _render_in_worker(_):
 def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> None:
     """Render the jobs; with many, this process and (cores - 1) forked ones share them.
 
-    Every process takes the next chunk of jobs when it is done with one (pages
-    differ in cost).  The jobs that show articles of every site (``province_wide``:
+    Every process takes the next site's jobs when it is done with one (sites
+    differ in size; a site's feed is assembled from the entries its article
+    pages made, in that process).  The jobs that show articles of every site (``province_wide``:
     the portal's lists at the start of ``jobs``, the province's feeds at the end)
     are this process's: the lists while the others start on the sites, the feeds
     once every article's entries are made and the other processes have gone.
@@ -345,9 +384,9 @@ def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> 
         return
     first = next((i for i, job in enumerate(jobs) if not job.province_wide), len(jobs))
     last = next((i for i in range(len(jobs), first, -1) if not jobs[i - 1].province_wide), first)
-    global _PENDING, _NEXT, _FINISH
+    global _PENDING, _CHUNKS, _NEXT, _FINISH
     context = multiprocessing.get_context("fork")
-    _PENDING, _NEXT, _FINISH = jobs[first:last], context.Value("l", 0), finish
+    _PENDING, _CHUNKS, _NEXT, _FINISH = jobs, _site_chunks(jobs, first, last), context.Value("l", 0), finish
     # the collector would otherwise write to (and so copy) every shared object;
     # nothing is unfrozen afterwards: the build ends soon after rendering
     gc.freeze()
@@ -365,4 +404,4 @@ def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> 
             sink.put(job.path, job.render(), job.fingerprint)
         finish()
     finally:
-        _PENDING, _NEXT, _FINISH = [], None, None
+        _PENDING, _CHUNKS, _NEXT, _FINISH = [], [], None, None
