@@ -22,7 +22,7 @@ from publication import build_now
 import output_sync
 
 from .model import Listing, Site, TagGroup, YearArchive
-from .pages import PageSet, render_all
+from .pages import PageSet, render_all, site_part
 
 
 def _grouped(site: Site, names_of) -> list[tuple[str, str, list]]:
@@ -176,13 +176,14 @@ def _take_back_pages(generator, writer):
     generator.pages = generator.handed_over
 
 
-def _filters(pelican):
+def _template_functions(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify, "tu_khoa": tag_anchor})
+    pelican.settings.setdefault("JINJA_GLOBALS", {})["site_part"] = site_part
 
 
 def register():
-    signals.initialized.connect(_filters)
+    signals.initialized.connect(_template_functions)
     signals.get_generators.connect(_generators)
     signals.article_generator_finalized.connect(_hand_over_articles)
     signals.page_generator_finalized.connect(_hand_over_pages)

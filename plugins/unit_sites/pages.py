@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
@@ -61,6 +62,23 @@ class CardCache:
         else:
             self.cards.move_to_end(key)
         return Markup(html.replace(_SITEURL_TOKEN, siteurl))
+
+
+_SITE_PARTS: dict[tuple[str, str], str] = {}
+
+
+@pass_context
+def site_part(context, name: str, site) -> Markup:
+    """``{{ site_part("_masthead", site) }}``: a part of the theme that shows only its site
+    (masthead and menu, footer), the same on each of the site's pages: rendered once a
+    site, with the token for the page's relative root replaced.  Each output expression
+    of a page costs an escape; these parts were a third of them."""
+    key = (name, site.id)
+    html = _SITE_PARTS.get(key)
+    if html is None:
+        html = _SITE_PARTS[key] = context.environment.get_template(f"{name}.html").render(
+            site=site, PROVINCE=context["PROVINCE"], SITEURL=_SITEURL_TOKEN)
+    return Markup(html.replace(_SITEURL_TOKEN, context["SITEURL"]))
 
 
 def _hash(*parts) -> str:
