@@ -314,3 +314,20 @@ def test_pages_rendered_by_two_processes_are_those_of_one(province, monkeypatch)
     alone = province.build(output=province.root / "alone")
     assert {p: data for p, (data, _) in _snapshot(province.root / "output").items()} == \
            {p: data for p, (data, _) in _snapshot(alone).items()}
+
+
+def test_a_sites_masthead_menu_and_footer_are_its_own_and_link_from_every_depth(province):
+    province.article("thcs-a", "2024/a.md", title="Tin của trường A")
+    province.article("th-b", "2024/b.md", title="Tin của trường B")
+    province.write("content/thcs-a/pages/lien-he.md", "---\ntitle: Liên hệ\n---\n\nSố điện thoại của trường.\n")
+    out = province.build()
+    for page, unit_name in (("thcs-a/index.html", "Trường THCS A"), ("thcs-a/bai-viet/tin-cua-truong-a.html", "Trường THCS A"),
+                            ("thcs-a/luu-tru/2024/index.html", "Trường THCS A"), ("th-b/index.html", "Trường Tiểu học B")):
+        document = html.parse(str(out / page)).getroot()
+        assert document.findtext(".//p[@class='masthead__unit']/a") == unit_name
+        folder = (out / page).parent
+        targets = {a.text: os.path.normpath(folder / a.get("href")) for a in document.iterfind(".//nav[@class='topnav']//a")}
+        assert targets["Trang chủ"] == str(out / page.split("/")[0])
+        assert (targets.get("Liên hệ") == str(out / "thcs-a/trang/lien-he.html")) == page.startswith("thcs-a/")
+        footer_home = document.find(".//footer//a[last()]").get("href")
+        assert os.path.normpath(folder / footer_home) == str(out)  # the portal's home, from any depth
