@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from .source import ImageRef, Source, content_kind, read_source, slugify
 
-__all__ = ["ImageRef", "Source", "content_kind", "read_source", "slugify", "register"]
+__all__ = ["ImageRef", "Source", "content_kind", "read_source", "slugify", "slim", "register"]
+
+
+def slim(content) -> None:
+    """Let go of what only the checks needed, once they have run (and the content cache
+    is saved): a render process copies the memory of every object it touches, so each
+    byte an article keeps counts twice at the build's peak.  Pelican still reads the
+    summary from the metadata; the key lines were for the checks' messages."""
+    summary = content.metadata.get("summary")
+    content.metadata = {} if summary is None else {"summary": summary}
+    content.source.lines = {}
 
 
 def register():

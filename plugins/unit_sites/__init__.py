@@ -15,7 +15,7 @@ from itertools import groupby
 from pelican import signals
 from pelican.generators import Generator
 
-from article_reader import slugify
+from article_reader import slim, slugify
 from dates import long_date, month_name, short_date
 from publication import build_now
 
@@ -83,6 +83,7 @@ class SitesGenerator(Generator):
         self.offices: dict[str, list] = {u.id: [] for u in units.values() if u.kind == "phong-thuoc-so"}
         self.unit_news = []
         for article in articles:  # newest first
+            slim(article)  # every check has run
             unit = units[article.unit]
             article.unit_info = unit
             article.site = sites.get(unit.site_id)
@@ -95,6 +96,7 @@ class SitesGenerator(Generator):
             if portal is not None and (not unit.has_own_site or article.send_to_so):
                 portal.articles.append(article)
         for page in self.context.get("pages", []):
+            slim(page)
             page.unit_info = units[page.unit]
             page.site = sites.get(units[page.unit].site_id)
             if page.site is not None and page.unit == page.site.id:
