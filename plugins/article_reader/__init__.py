@@ -13,6 +13,11 @@ from .source import ImageRef, Source, content_kind, read_source, slugify
 __all__ = ["ImageRef", "Source", "content_kind", "read_source", "slugify", "slim", "register"]
 
 
+# front-matter fields that pages show (the approval line, the order of a site's pages);
+# the others are already attributes of the article, or were only checked
+SHOWN_FIELDS = ("approved_by", "approved_on", "order")
+
+
 def slim(content) -> None:
     """Let go of what only the checks needed, once they have run (and the content cache
     is saved): a render process copies the memory of every object it touches, so each
@@ -20,7 +25,9 @@ def slim(content) -> None:
     summary from the metadata; the key lines were for the checks' messages."""
     summary = content.metadata.get("summary")
     content.metadata = {} if summary is None else {"summary": summary}
-    content.source.lines = {}
+    source = content.source
+    source.lines = {}
+    source.fields = {key: source.fields[key] for key in SHOWN_FIELDS if key in source.fields}
 
 
 def register():
