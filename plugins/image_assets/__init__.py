@@ -143,8 +143,7 @@ def picture_html(picture: Picture, prefix: str, alt: str, sizes: str, lazy: bool
 
 
 def figure_html(ref, picture: Picture, page_dir: str, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
-    prefix = posixpath.relpath(".", page_dir or ".") + "/" if page_dir else ""
-    prefix = "" if prefix == "./" else prefix
+    prefix = output_sync.root_from(page_dir) + "/" if page_dir else ""
     inner = picture_html(picture, prefix, ref.alt or ref.caption, sizes, lazy)
     large = html.escape(prefix + picture.output_path, quote=True)
     return (f'<figure><a class="figure__link" href="{large}">{inner}</a>'

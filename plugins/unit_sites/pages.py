@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import posixpath
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,6 @@ from typing import Callable
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.paginator import Paginator
-from pelican.utils import get_relative_path, path_to_url
 
 import output_sync
 from blob_store import BlobStore
@@ -317,7 +317,7 @@ class PageSet:
 def render_page(generator, context: dict, path: str, template: str, **local) -> bytes:
     """One page of the theme, its links relative to where it is written."""
     values = dict(context)
-    relative = path_to_url(get_relative_path(path))
+    relative = output_sync.root_from(posixpath.dirname(path))
     values.update(SITEURL=relative, localsiteurl=relative, output_file=path, **local)
     return generator.get_template(template).render(values).encode("utf-8")
 
