@@ -19,6 +19,7 @@ _EPOCH = "1970-01-01"
 _NO_CONTEXT: dict = {}
 # Files actually read in this process: the rest came from Pelican's content cache.
 READ_COUNT = 0
+_wrappers: list = [None, {}]  # [the build's settings, {(kind, name): Category / [Tag] / Author}]
 
 
 class ContractReader(BaseReader):
@@ -68,12 +69,19 @@ class ContractReader(BaseReader):
     def _named(self, kind: str, name: str):
         """Pelican's Category, Tag or Author with its slug made by the contract's cached slugify
         (the one the sites' URLs use), where Pelican would run Unidecode for each article,
-        in every build: the cache is saved before Pelican first asks for these slugs."""
-        value = self.process_metadata(kind, name)
-        for wrapper in value if isinstance(value, list) else [value]:
-            slug = slugify(wrapper.name)
-            if slug:
-                wrapper.slug = slug
+        in every build: the cache is saved before Pelican first asks for these slugs.
+        One object for each name, shared by the articles that name it (Pelican makes one
+        per article: ~0.7 KB an article, kept in memory and copied by the render process)."""
+        if _wrappers[0] is not self.settings:  # another build in this process
+            _wrappers[:] = [self.settings, {}]
+        made = _wrappers[1]
+        value = made.get((kind, name))
+        if value is None:
+            value = made[(kind, name)] = self.process_metadata(kind, name)
+            for wrapper in value if isinstance(value, list) else [value]:
+                slug = slugify(wrapper.name)
+                if slug:
+                    wrapper.slug = slug
         return value
 
 
