@@ -310,6 +310,9 @@ def test_pages_rendered_by_two_processes_are_those_of_one(province, monkeypatch)
     assert shared.returncode == 0, shared.stderr
     summary = next(line for line in shared.lines if line.startswith("Đã đọc"))
     assert int(summary.split("dựng lại ")[1].split()[0]) >= PARALLEL_MIN_JOBS  # so it ran in two
+    for kept in (province.root / "cache").iterdir():  # nothing of the first build is reused
+        if kept.name != "images":
+            shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
     monkeypatch.setenv("RENDER_PROCESSES", "1")
     alone = province.build(output=province.root / "alone")
     assert {p: data for p, (data, _) in _snapshot(province.root / "output").items()} == \
@@ -331,3 +334,19 @@ def test_a_sites_masthead_menu_and_footer_are_its_own_and_link_from_every_depth(
         assert (targets.get("Liên hệ") == str(out / "thcs-a/trang/lien-he.html")) == page.startswith("thcs-a/")
         footer_home = document.find(".//footer//a[last()]").get("href")
         assert os.path.normpath(folder / footer_home) == str(out)  # the portal's home, from any depth
+
+
+def test_articles_and_pages_are_both_read_ahead_one_after_the_other(province, monkeypatch):
+    from article_reader.prefetch import MIN_FILES
+
+    monkeypatch.setenv("READ_PROCESSES", "2")  # the readers run even on one core
+    for n in range(MIN_FILES + 1):  # enough of each for the workers to read them
+        province.article("thcs-a", f"2024/{n}.md", title=f"Tin ngắn số {n}", image=False)
+        province.write(f"content/th-b/pages/trang-{n}.md", f"---\ntitle: Trang số {n}\n---\n\nNội dung trang {n}.\n")
+    proc = subprocess.run([PYTHON, str(CODE_ROOT / "tools" / "build.py"), "--root", str(province.root), "-v"],
+                          capture_output=True, text=True, env=province._env())
+    assert proc.returncode == 0, proc.stderr
+    # every file came from the workers: none was read again here
+    assert f"Đã đọc trước {2 * (MIN_FILES + 1)} tệp Markdown" in proc.stderr
+    page = html.parse(str(province.root / "output/th-b/trang/trang-so-7.html"))
+    assert "Nội dung trang 7." in page.xpath("string(.//main)")

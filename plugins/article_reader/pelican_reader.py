@@ -8,6 +8,7 @@ raises for bad content: the problems travel with the article in its metadata
 from __future__ import annotations
 
 import html
+import logging
 
 from pelican import signals
 from pelican.readers import BaseReader
@@ -15,6 +16,7 @@ from pelican.readers import BaseReader
 from . import bodies, cache_delta, prefetch, stamps
 from .source import slugify
 
+logger = logging.getLogger(__name__)
 _EPOCH = "1970-01-01"
 _NO_CONTEXT: dict = {}
 # Files actually read in this process: the rest came from Pelican's content cache.
@@ -116,7 +118,7 @@ def _detach_context(instance):
 
 
 def _articles_read(generator):
-    prefetch.finish()  # every file was asked for: the readers have stopped
+    prefetch.finish()  # every article was asked for: its readers stop, the pages' (if many) start
 
 
 def _on_page_generator_init(generator):
@@ -124,7 +126,8 @@ def _on_page_generator_init(generator):
 
 
 def _generator_done(generator):
-    prefetch.finish()
+    prefetch.stop()
+    logger.info("Đã đọc trước %d tệp Markdown bằng các tiến trình song song.", prefetch.TAKEN)
     stamps.save(generator)
     bodies.store(generator.settings).flush()  # before render workers are forked
 

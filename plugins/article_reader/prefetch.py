@@ -22,13 +22,20 @@ MIN_FILES = 200  # below this, starting workers costs more than it saves
 _ready: dict[str, Source] = {}
 _job: tuple | None = None  # (content root, zone, body store), inherited by forked workers
 _stream: tuple | None = None  # (pool, its results chunk by chunk, settings) while workers read
+# Read-ahead asked for while another runs (Pelican makes the pages' generator before the
+# articles' one reads anything): started when the one before has finished.
+_waiting: list = []
+TAKEN = 0  # files read ahead and handed to Pelican
 
 
 def take(absolute_path: str) -> Source | None:
     """The file's Source, once a worker has read it (None: not read ahead, read it here)."""
+    global TAKEN
     while absolute_path not in _ready and _stream is not None:
         _receive()
-    return _ready.pop(absolute_path, None)
+    source = _ready.pop(absolute_path, None)
+    TAKEN += source is not None
+    return source
 
 
 def _receive() -> None:
@@ -49,7 +56,7 @@ def _receive() -> None:
 
 
 def finish() -> None:
-    """No worker left running (before any other fork: rendering)."""
+    """The workers of this read-ahead are let go; the next one asked for starts."""
     global _stream, _job
     if _stream is not None:
         pool = _stream[0]
@@ -57,6 +64,14 @@ def finish() -> None:
         pool.terminate()
         pool.join()
     _job = None
+    if _waiting:
+        _waiting.pop(0)()
+
+
+def stop() -> None:
+    """No worker left running and none to come (before any other fork: rendering)."""
+    _waiting.clear()
+    finish()
 
 
 def repo_path(content_root: str, absolute_path: str) -> str:
@@ -109,14 +124,21 @@ def prefetch(generator, paths_setting: str, excludes_setting: str) -> None:
     # does not have, before the worker reading that file has stamped it
     generator.get_cached_data = lambda filename, default=None: default
     missing = [os.path.join(generator.path, f) for f in files]  # no cache: every file
-    global _job, _stream
     method = settings.get("CHECK_MODIFIED_METHOD")
-    _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings),
-            None if method == "mtime" else method)
-    size = max(20, len(missing) // (processes * 8))
-    chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
-    pool = multiprocessing.get_context("fork").Pool(processes)
-    _stream = (pool, pool.imap(_read_chunk, chunks), settings)
+
+    def start():
+        global _job, _stream
+        _job = (settings["PATH"], settings["UNIT_REGISTRY"].province.zone, bodies.store(settings),
+                None if method == "mtime" else method)
+        size = max(20, len(missing) // (processes * 8))
+        chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
+        pool = multiprocessing.get_context("fork").Pool(processes)
+        _stream = (pool, pool.imap(_read_chunk, chunks), settings)
+
+    if _stream is None:
+        start()
+    else:
+        _waiting.append(start)
 
 
 def _ask_in_order(generator) -> None:

@@ -82,7 +82,8 @@ class Sink:
             return
         # os.open/os.write: a province's cold build creates ~60,000 files, and Python's file
         # object (its buffer, an fstat) cost a fifth of each creation
-        descriptor = os.open(self._staged(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        # mode 0o666: the umask decides, as with open()
+        descriptor = os.open(self._staged(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(data)
             while view:

@@ -22,7 +22,7 @@ from publication import build_now
 import output_sync
 
 from .model import Listing, Site, TagGroup, YearArchive
-from .pages import PageSet, render_all, site_part
+from .pages import PageSet, forget_site_parts, render_all, site_part
 
 
 def _grouped(site: Site, names_of) -> list[tuple[str, str, list]]:
@@ -67,6 +67,7 @@ def _listings(site: Site) -> None:
 
 class SitesGenerator(Generator):
     def generate_context(self):
+        forget_site_parts()  # a site's name, parent or pages may differ from a build before
         registry = self.settings["UNIT_REGISTRY"]
         today = build_now(self.settings).date()
         units = registry.units
@@ -139,6 +140,7 @@ class SitesGenerator(Generator):
         pages = PageSet(self)
         sink = output_sync.sink()
         todo = [job for job in pages.jobs() if not sink.unchanged(job.path, job.fingerprint)]
+        pages.feeds_to_render = {job.site for job in todo if job.feed and job.site}
         render_all(self, todo, sink, pages.finish)
 
 

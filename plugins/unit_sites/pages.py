@@ -64,7 +64,11 @@ class CardCache:
         return Markup(html.replace(_SITEURL_TOKEN, siteurl))
 
 
-_SITE_PARTS: dict[tuple[str, str], str] = {}
+_SITE_PARTS: dict[tuple[str, str], str] = {}  # emptied for each build (unit_sites.generate_context)
+
+
+def forget_site_parts() -> None:
+    _SITE_PARTS.clear()
 
 
 @pass_context
@@ -98,6 +102,7 @@ class Job:
     # shows articles of every site: rendered by the build process itself (see render_all)
     province_wide: bool = False
     site: str = ""  # a site's jobs are rendered by one process (its feed takes its articles' entries)
+    feed: bool = False
 
 
 class PageSet:
@@ -120,6 +125,7 @@ class PageSet:
         # the province's feed's entries, kept between builds
         self.feed_entries = BlobStore(os.path.join(self.settings["CACHE_PATH"], "feed-entries.sqlite"))
         self.fresh_entries: dict[str, bytes] = {}  # entries with bodies, made by article pages
+        self.feeds_to_render: set[str] = set()  # sites whose own feed is rendered in this build
         self._sites: dict[str, str] = {}
 
     # -- fingerprints -------------------------------------------------------
@@ -158,7 +164,8 @@ class PageSet:
             page = render_page(self.generator, self.context, article.url, article.template,
                                article=article, category=article.category)
             unit = self.units[article.unit]
-            self.fresh_entries[self._entry_key(article, True)] = entry_bytes(article, unit, self.domain, True)
+            if article.site.id in self.feeds_to_render:
+                self.fresh_entries[self._entry_key(article, True)] = entry_bytes(article, unit, self.domain, True)
             self.feed_entries.put(self._entry_key(article, False), entry_bytes(article, unit, self.domain, False))
             if len(self.feed_entries.pending) >= ENTRIES_PER_WRITE:
                 self.feed_entries.flush()
@@ -216,7 +223,7 @@ class PageSet:
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
-            parts=self._entry_parts(articles, with_content), updated=self.now))
+            parts=self._entry_parts(articles, with_content), updated=self.now), feed=True)
 
     def jobs(self):
         """Site by site, so that a process rendering a chunk of jobs touches the objects of
