@@ -226,10 +226,10 @@ class PageSet:
             parts=self._entry_parts(articles, with_content), updated=self.now), feed=True)
 
     def jobs(self):
-        """Site by site, so that a process rendering a chunk of jobs touches the objects of
-        one site, created together: first the portal's pages that list articles of every
-        site, then each unit's site (articles, pages, lists, feed), then the portal's own
-        articles and the feeds of the whole province (their entries made by then)."""
+        """Site by site, so that one process renders a site's article pages and then its
+        feed, which takes the entries they made: first the portal's pages that list
+        articles of every site, then each unit's site (articles, pages, lists, feed),
+        then the portal's own articles and the feeds of the whole province."""
         generator = self.generator
         articles, pages = defaultdict(list), defaultdict(list)
         for article in self.context.get("articles", []):
