@@ -99,9 +99,9 @@ class Job:
     path: str
     fingerprint: str
     render: Callable[[], bytes]
-    # shows articles of every site: rendered by the build process itself (see render_all)
-    province_wide: bool = False
-    site: str = ""  # a site's jobs are rendered by one process (its feed takes its articles' entries)
+    # the site whose jobs are rendered by one process (its feed takes its articles' entries);
+    # "" for a page of articles of every site, rendered by the build process (see render_all)
+    site: str = ""
     feed: bool = False
 
 
@@ -239,17 +239,13 @@ class PageSet:
                 pages[page.site.id].append(page)
         portal = generator.sites.get("so")
         if portal is not None:
-            for job in self._portal_lists(portal):
-                job.province_wide = True
-                yield job
+            yield from self._portal_lists(portal)
         for site in generator.sites.values():
             if site is not portal:
                 yield from self._site(site, articles[site.id], pages[site.id])
         if portal is not None:
             yield from self._site(portal, articles[portal.id], pages[portal.id], lists=False)
-            for job in self._portal_feeds(portal):
-                job.province_wide = True
-                yield job
+            yield from self._portal_feeds(portal)
 
     def _site(self, site, articles, pages, lists: bool = True):
         for job in self._site_jobs(site, articles, pages, lists):
@@ -396,7 +392,7 @@ def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> 
 
     Every process takes the next site's jobs when it is done with one (sites
     differ in size; a site's feed is assembled from the entries its article
-    pages made, in that process).  The jobs that show articles of every site (``province_wide``:
+    pages made, in that process).  The jobs that show articles of every site (no ``site``:
     the portal's lists at the start of ``jobs``, the province's feeds at the end)
     are this process's: the lists while the others start on the sites, the feeds
     once every article's entries are made and the other processes have gone.
@@ -407,8 +403,8 @@ def render_all(generator, jobs: list[Job], sink, finish: Callable[[], None]) -> 
             sink.put(job.path, job.render(), job.fingerprint)
         finish()
         return
-    first = next((i for i, job in enumerate(jobs) if not job.province_wide), len(jobs))
-    last = next((i for i in range(len(jobs), first, -1) if not jobs[i - 1].province_wide), first)
+    first = next((i for i, job in enumerate(jobs) if job.site), len(jobs))
+    last = next((i for i in range(len(jobs), first, -1) if jobs[i - 1].site), first)
     global _PENDING, _CHUNKS, _NEXT, _FINISH
     context = multiprocessing.get_context("fork")
     _PENDING, _CHUNKS, _NEXT, _FINISH = jobs, _site_chunks(jobs, first, last), context.Value("l", 0), finish
