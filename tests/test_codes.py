@@ -148,6 +148,11 @@ UNIT_FILES = {
     "units/chu-ky-sai.yml": _unit("chu-ky-sai", "quota:\n  - every: fortnight\n    count: 1\n"),
     "units/so-bai-sai.yml": _unit("so-bai-sai", "quota:\n  - every: week\n    count: 0\n"),
     "units/kenh-sai.yml": _unit("kenh-sai", "quota:\n  - every: month\n    count: 1\n    channel: zalo\n"),
+    "units/dia-chi-http.yml": _unit("dia-chi-http", "url: http://thcs-a.example.edu.vn\n"),
+    "units/trung-dia-chi-1.yml": _unit("trung-dia-chi-1", "url: https://chung.example.edu.vn\n"),
+    "units/trung-dia-chi-2.yml": _unit("trung-dia-chi-2", "url: https://CHUNG.example.edu.vn/\n"),
+    "units/tai-khoan-sai.yml": _unit("tai-khoan-sai").replace(
+        "    title: Hiệu trưởng\n", "    title: Hiệu trưởng\n    account: Nguyễn Văn Hiệu\n"),
 }
 
 PROVINCE_BROKEN = """\
@@ -220,6 +225,10 @@ UNIT_CASES = [
     UnitCase("e416-month", "E416", P, "start: 2022-13", 'kỳ bắt đầu "2022-13" không đúng dạng kỳ month'),
     UnitCase("e416-week", "E416", P, "start: 2022-W54", 'kỳ bắt đầu "2022-W54" không đúng dạng kỳ week'),
     UnitCase("e417", "E417", "units/kenh-sai.yml", "channel:", 'kênh "zalo" không có'),
+    UnitCase("e419", "E419", "units/dia-chi-http.yml", "url:", 'địa chỉ trang "http://thcs-a.example.edu.vn" không phải'),
+    UnitCase("e420-first", "E420", "units/trung-dia-chi-1.yml", "url:", "trùng với đơn vị trung-dia-chi-2"),
+    UnitCase("e420-second", "E420", "units/trung-dia-chi-2.yml", "url:", "trùng với đơn vị trung-dia-chi-1"),
+    UnitCase("e421", "E421", "units/tai-khoan-sai.yml", "account:", 'tài khoản "Nguyễn Văn Hiệu" không đúng dạng'),
 ]
 
 
@@ -406,3 +415,19 @@ def test_base_rechecks_articles_whose_image_was_deleted(git_province):
     lines = [p.text.split(" — ")[0] for p in parse_problems(result.stdout)]
     assert lines == ['content/th-b/2024/khai-giang.md:11: E204 không tìm thấy tệp ảnh "/images/2024/anh-khai-giang.jpg"']
     assert result.returncode == 1
+
+
+def test_units_with_a_bad_address_or_account_stay_published_under_the_portal(tmp_path):
+    """E419-E421 are about where a site lives and who approves by account, not about its
+    articles: the unit stays in the registry, without the bad value."""
+    import unit_registry
+
+    province = Province(tmp_path / "repo")
+    for rel in ("units/dia-chi-http.yml", "units/trung-dia-chi-1.yml", "units/trung-dia-chi-2.yml",
+                "units/tai-khoan-sai.yml"):
+        province.write(rel, UNIT_FILES[rel])
+    registry = unit_registry.load(province.root)
+    for unit_id in ("dia-chi-http", "trung-dia-chi-1", "trung-dia-chi-2", "tai-khoan-sai"):
+        assert unit_id in registry.units, unit_id
+        assert registry.units[unit_id].url == ""
+    assert registry.units["tai-khoan-sai"].approvers[0].account == ""

@@ -289,7 +289,8 @@ def test_any_unit_file_is_loaded_without_crashing(tmp_path_factory, files, provi
     event(f"{len(registry.units)} valid units")
     for unit_id, unit in registry.units.items():
         rel = f"units/{unit_id}.yml"
-        assert not any(p.is_error for p in registry.problems if p.path == rel), unit_id
+        kept = set(registry.kept_problems)  # a bad address, account or phone leaves the unit in
+        assert not any(p.is_error for p in registry.problems if p.path == rel and p not in kept), unit_id
         required = {"id", "name", "kind", "approvers"} | (set() if unit.kind == "so" else {"parent"})
         assert required <= _filled_keys(texts[rel]), unit_id
         assert unit.approvers and unit.kind in unit_registry.KINDS

@@ -103,6 +103,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "viết như: {example}"),
     "E417": ("kênh \"{value}\" không có",
              "dùng 'own' (mọi bài) hoặc 'so' (chỉ bài gửi về Sở)"),
+    "E419": ("địa chỉ trang \"{value}\" không phải địa chỉ https:// hợp lệ; trang của đơn vị được đăng theo địa chỉ chung của Sở",
+             "viết đầy đủ, ví dụ: url: https://thcsnguyendu.edu.vn (bắt đầu bằng https://, không có dấu cách); "
+             "nếu đơn vị chưa có tên miền riêng, xóa dòng này"),
+    "E420": ("địa chỉ trang \"{value}\" trùng với đơn vị {other}; trang của đơn vị được đăng theo địa chỉ chung của Sở",
+             "mỗi đơn vị một tên miền riêng: sửa 'url' của một trong hai đơn vị, hoặc xóa dòng đó"),
+    "E421": ("tài khoản \"{value}\" không đúng dạng tài khoản trên máy chủ git",
+             "ghi tên đăng nhập trên GitHub/GitLab/Forgejo trong ngoặc kép, ví dụ: \"@nvdtien\""),
     # E5xx: safety
     "E501": ("đường dẫn ảnh \"{src}\" ra ngoài thư mục của đơn vị",
              "chỉ dùng ảnh trong content/{unit}/images/, viết dạng /images/tên-ảnh.jpg"),

@@ -8,9 +8,11 @@ unit still builds.  Used by the Pelican plugins and by ``make check``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +42,18 @@ PERIOD_LABELS = {
     "quarter": (re.compile(r"^(\d{4})-Q([1-4])$"), "2022-Q4"),
 }
 
-UNIT_KEYS = ("id", "name", "kind", "parent", "url", "email", "approvers", "editors",
-             "active_from", "retired_on", "parents", "quota")
-PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "rotas")
+UNIT_KEYS = ("id", "name", "kind", "parent", "url", "email", "approvers", "editors", "address",
+             "phone", "leaders", "logo", "active_from", "retired_on", "parents", "quota")
+PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "reviewers", "git_host", "rotas")
+APPROVER_KEYS = ("name", "title", "account")
+LEADER_KEYS = ("name", "title", "phone", "email", "duties")
+GIT_HOST_KEYS = ("kind", "repo", "branch", "url")
+GIT_HOSTS = ("github", "gitlab", "forgejo")
+# An account on the git host as CODEOWNERS names it: a user ("@nvdtien"), or a team or
+# group ("@so-gddt/van-phong"); written with or without the "@".
+ACCOUNT = re.compile(r"^@?[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:/[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)*$")
+# A site's own address: https, a host name, an optional path; no query, fragment or user.
+SITE_URL = re.compile(r"^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?$")
 SCHOOL_YEAR_KEYS = ("semester1_start", "semester2_start", "end")
 ROTA_KEYS = ("id", "every", "count", "start", "order")
 RULE_KEYS = ("every", "count", "channel")
@@ -52,6 +63,18 @@ RULE_KEYS = ("every", "count", "channel")
 class Approver:
     name: str
     title: str = ""
+    account: str = ""   # "@user" on the git host (section 11), "" when not given
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A leader shown on the unit's Giới thiệu page (TT 37/2020)."""
+
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    duties: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,10 +104,14 @@ class Unit:
     kind: str
     parent: str | None
     parents: tuple[tuple[dt.date, str], ...] = ()
-    url: str = ""
+    url: str = ""        # its own site's address (https://..., no trailing "/"), "" when none
     email: str = ""
     approvers: tuple[Approver, ...] = ()
-    editors: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()   # accounts, each "@name"
+    address: str = ""
+    phone: str = ""
+    leaders: tuple[Leader, ...] = ()
+    logo: str = ""       # path under content/<id>/ ("images/logo.png"), "" for the default
     active_from: dt.date | None = None
     retired_on: dt.date | None = None
     quota: tuple[Rule, ...] = ()
@@ -113,6 +140,10 @@ class Unit:
     def approver_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.approvers)
 
+    def phones(self) -> tuple[str, ...]:
+        """Every phone number this unit's file lists (its own, its leaders')."""
+        return tuple(p for p in (self.phone, *(leader.phone for leader in self.leaders)) if p)
+
 
 @dataclass(frozen=True)
 class SchoolYear:
@@ -121,12 +152,24 @@ class SchoolYear:
     end: tuple[int, int] = (5, 31)
 
 
+@dataclass(frozen=True)
+class GitHost:
+    """Where the province's repository lives (the web editor, the pull-request check)."""
+
+    kind: str              # github | gitlab | forgejo
+    repo: str              # "owner/name" (GitLab: "group/subgroup/name")
+    branch: str = "main"   # the default branch
+    url: str = ""          # the host's address for a self-hosted GitLab or Forgejo; "" for github.com, gitlab.com
+
+
 @dataclass
 class Province:
     name: str = "Sở Giáo dục và Đào tạo"
     timezone: str = "Asia/Ho_Chi_Minh"
     quota_start: dt.date | None = None
     school_year: SchoolYear = field(default_factory=SchoolYear)
+    reviewers: tuple[str, ...] = ()    # the Văn phòng's accounts, each "@name"
+    git_host: GitHost | None = None
     rotas: tuple[Rota, ...] = ()
 
     @property
@@ -140,6 +183,9 @@ class Registry:
     units: dict[str, Unit]
     problems: list[Problem]
     invalid: set[str]  # unit ids whose file exists but has errors
+    # the errors (among ``problems``) that leave their unit in the registry, without the bad
+    # value: where its site is published, accounts, what its pages show (_build_unit)
+    kept_problems: list[Problem] = field(default_factory=list)
 
     def children(self, parent_id: str, day: dt.date) -> list[Unit]:
         return [u for u in self.units.values() if u.parent_on(day) == parent_id]
@@ -181,14 +227,18 @@ def load_files(files: dict[str, bytes | OSError], memo: dict | None = None) -> R
 
     units: dict[str, Unit] = {}
     invalid: set[str] = set()
+    kept: list[Problem] = []
     read_errors = {p.path for p in problems if p.is_error}  # e.g. a key written twice (E400)
     for stem, (rel, data) in raw_units.items():
         entry = read[stem]
         if entry.built is None:
             found: list[Problem] = []
-            entry.built = (_build_unit(stem, rel, data, found), found)
-        unit, found = entry.built
+            shown: list[Problem] = []
+            entry.built = (_build_unit(stem, rel, data, found, shown), found, shown)
+        unit, found, shown = entry.built
         problems.extend(found)
+        problems.extend(shown)
+        kept.extend(shown)
         if unit is None or rel in read_errors or any(p.is_error for p in found):
             invalid.add(stem)
         else:
@@ -196,8 +246,11 @@ def load_files(files: dict[str, bytes | OSError], memo: dict | None = None) -> R
 
     _check_parents(units, raw_units, invalid, problems)
     _check_so(units, raw_units, invalid, problems)
+    shared_urls = _shared_urls(units, raw_units)
+    problems.extend(shared_urls)
+    kept.extend(shared_urls)
     province = _load_province(files.get("_province.yml"), raw_units, problems, memo)
-    return Registry(province, units, problems, invalid)
+    return Registry(province, units, problems, invalid, kept)
 
 
 @dataclass
@@ -267,7 +320,11 @@ def _day(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> dt.dat
     return day
 
 
-def _build_unit(stem: str, rel: str, data: LinedDict, problems: list[Problem]) -> Unit | None:
+def _build_unit(stem: str, rel: str, data: LinedDict, problems: list[Problem],
+                shown: list[Problem]) -> Unit | None:
+    """The unit, or None.  ``problems`` leave the unit out of the registry (its articles are
+    reported, E108); ``shown`` are about what its site shows or where it is published (its
+    address, accounts, phone, leaders, logo): reported, and the unit stays, without that value."""
     _unknown_keys(data, UNIT_KEYS, rel, problems)
     unit_id = data.get("id")
     if not UNIT_ID.match(stem):
@@ -302,25 +359,24 @@ def _build_unit(stem: str, rel: str, data: LinedDict, problems: list[Problem]) -
         problems.append(Problem(rel, data.line_of("parent"), "E403", {"value": parent}))
         parent = None
 
-    approvers = _approvers(data, rel, problems)
+    approvers = _approvers(data, rel, problems, shown)
     parents = _parent_changes(data, rel, problems)
     quota = _rules(data.get("quota"), data.line_of("quota"), rel, problems)
-    editors = data.get("editors") or []
-    if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
-        problems.append(Problem(rel, data.line_of("editors"), "E410",
-                                {"key": "editors", "detail": "cần một danh sách tài khoản", "hint": "ví dụ: editors: [\"@doanthitam\"]"}))
-        editors = []
+    editors = _accounts(data, "editors", rel, shown, 'ví dụ: editors: ["@doanthitam"]')
     return Unit(
         id=stem, name=name, kind=kind if kind in KINDS else "", parent=parent,
-        parents=parents, url=_text(data, "url", rel, problems, required=False),
-        email=_text(data, "email", rel, problems, required=False),
-        approvers=approvers, editors=tuple(editors),
+        parents=parents, url=_site_url(data, rel, shown),
+        email=_text(data, "email", rel, shown, required=False),
+        approvers=approvers, editors=editors,
+        address=_text(data, "address", rel, shown, required=False),
+        phone=_phone(data, "phone", rel, shown),
+        leaders=_leaders(data, rel, shown), logo=_logo(data, rel, shown),
         active_from=_day(data, "active_from", rel, problems),
         retired_on=_day(data, "retired_on", rel, problems), quota=quota,
     )
 
 
-def _approvers(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[Approver, ...]:
+def _approvers(data: LinedDict, rel: str, problems: list[Problem], shown: list[Problem]) -> tuple[Approver, ...]:
     raw = data.get("approvers")
     if not isinstance(raw, LinedList) or not raw:
         problems.append(Problem(rel, data.line_of("approvers"), "E406"))
@@ -328,16 +384,105 @@ def _approvers(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[Appr
     result = []
     for index, item in enumerate(raw):
         line = raw.line_of(index)
+        account = ""
         if isinstance(item, LinedDict):
-            _unknown_keys(item, ("name", "title"), rel, problems)
+            _unknown_keys(item, APPROVER_KEYS, rel, problems)
             name, title = item.get("name"), item.get("title") or ""
+            if "account" in item:
+                account = _account(item.get("account"), item.line_of("account"), rel, shown)
         else:
             name, title = item, ""
         if not isinstance(name, str) or not name.strip():
             problems.append(Problem(rel, line, "E406"))
             continue
-        result.append(Approver(" ".join(name.split()), str(title).strip()))
+        result.append(Approver(" ".join(name.split()), str(title).strip(), account))
     return tuple(result)
+
+
+def _account(value, line: int, rel: str, problems: list[Problem]) -> str:
+    """"@name" for an account as written ("name" or "@name"); "" and E421 for anything else."""
+    if isinstance(value, str) and ACCOUNT.match(value.strip()):
+        return "@" + value.strip().lstrip("@")
+    problems.append(Problem(rel, line, "E421", {"value": value}))
+    return ""
+
+
+def _accounts(data: LinedDict, key: str, rel: str, problems: list[Problem], hint: str) -> tuple[str, ...]:
+    raw = data.get(key)
+    if raw is None:
+        return ()
+    if not isinstance(raw, LinedList):
+        problems.append(Problem(rel, data.line_of(key), "E410",
+                                {"key": key, "detail": "cần một danh sách tài khoản", "hint": hint}))
+        return ()
+    accounts = (_account(value, raw.line_of(index), rel, problems) for index, value in enumerate(raw))
+    return tuple(dict.fromkeys(account for account in accounts if account))
+
+
+def _site_url(data: LinedDict, rel: str, problems: list[Problem]) -> str:
+    """The unit's own address, without a trailing "/"; "" (and E419) when it is not https://."""
+    value = data.get("url")
+    if value is None:
+        return ""
+    text = value.strip() if isinstance(value, str) else ""
+    if not SITE_URL.match(text.lower()):
+        problems.append(Problem(rel, data.line_of("url"), "E419", {"value": value}))
+        return ""
+    return text.rstrip("/")
+
+
+def _phone(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> str:
+    """A phone number as written; a bare number (YAML reads 0912345678 as 912345678) is refused."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(rel, data.line_of(key), "E410", {
+            "key": key, "detail": "số điện thoại cần viết trong ngoặc kép",
+            "hint": f'ví dụ: {key}: "0277 3 812 345" (không có ngoặc kép, số 0 ở đầu bị mất)'}))
+        return ""
+    return " ".join(value.split())
+
+
+def _leaders(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[Leader, ...]:
+    raw = data.get("leaders")
+    if raw is None:
+        return ()
+    hint = "ví dụ: leaders: [{name: Nguyễn Văn An, title: Hiệu trưởng, phone: \"0277 3 812 345\"}]"
+    if not isinstance(raw, LinedList):
+        problems.append(Problem(rel, data.line_of("leaders"), "E410",
+                                {"key": "leaders", "detail": "cần một danh sách", "hint": hint}))
+        return ()
+    leaders = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, LinedDict):
+            problems.append(Problem(rel, raw.line_of(index), "E410",
+                                    {"key": "leaders", "detail": "mỗi người cần 'name' và 'title'", "hint": hint}))
+            continue
+        _unknown_keys(item, LEADER_KEYS, rel, problems)
+        found: list[Problem] = []
+        name = _text(item, "name", rel, found, hint="thêm 'name: <họ tên>' cho người này")
+        values = {key: _text(item, key, rel, found, required=False) for key in ("title", "email", "duties")}
+        values["phone"] = _phone(item, "phone", rel, found)
+        problems.extend(found)
+        if name and not found:
+            leaders.append(Leader(" ".join(name.split()), **values))
+    return tuple(leaders)
+
+
+def _logo(data: LinedDict, rel: str, problems: list[Problem]) -> str:
+    """A path under the unit's content folder, as written there ("images/logo.png")."""
+    value = data.get("logo")
+    if value is None:
+        return ""
+    text = value.strip().lstrip("/") if isinstance(value, str) else ""
+    normal = posixpath.normpath(text) if text else ""
+    if not normal or normal.startswith("..") or "\\" in text or "://" in text:
+        problems.append(Problem(rel, data.line_of("logo"), "E410", {
+            "key": "logo", "detail": "cần đường dẫn một tệp ảnh trong thư mục của đơn vị",
+            "hint": "ví dụ: logo: images/logo.png (tệp content/<mã-đơn-vị>/images/logo.png)"}))
+        return ""
+    return normal
 
 
 def _parent_changes(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[tuple[dt.date, str], ...]:
@@ -421,12 +566,43 @@ def _load_province(content: bytes | OSError | None, raw_units, problems: list[Pr
         problems.append(Problem(rel, data.line_of("timezone"), "E411",
                                 {"detail": f"múi giờ \"{timezone}\" không có", "hint": "dùng timezone: Asia/Ho_Chi_Minh"}))
     province.quota_start = _day(data, "quota_start", rel, problems)
+    province.reviewers = _accounts(data, "reviewers", rel, problems, 'ví dụ: reviewers: ["@vanphong-so"]')
+    if data.get("git_host") is not None:
+        province.git_host = _git_host(data["git_host"], data.line_of("git_host"), rel, problems)
     school_year = data.get("school_year")
     if school_year is not None:
         province.school_year = _school_year(school_year, data.line_of("school_year"), rel, problems)
     if data.get("rotas") is not None:
         province.rotas = _rotas(data, raw_units, rel, problems)
     return province
+
+
+def _git_host(raw, line: int, rel: str, problems: list[Problem]) -> GitHost | None:
+    hint = "ví dụ: git_host: {kind: github, repo: so-gddt-mau/cong-thong-tin, branch: main}"
+    if not isinstance(raw, LinedDict):
+        problems.append(Problem(rel, line, "E411", {"detail": "git_host cần kind và repo", "hint": hint}))
+        return None
+    _unknown_keys(raw, GIT_HOST_KEYS, rel, problems)
+    kind, repo, branch, url = (raw.get(key) for key in GIT_HOST_KEYS)
+    ok = True
+    if kind not in GIT_HOSTS:
+        problems.append(Problem(rel, raw.line_of("kind"), "E411", {
+            "detail": f"nơi lưu kho \"{kind if kind is not None else ''}\" không có", "hint": "dùng một trong: " + ", ".join(GIT_HOSTS)}))
+        ok = False
+    if not isinstance(repo, str) or not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)+", repo.strip()):
+        problems.append(Problem(rel, raw.line_of("repo"), "E411", {
+            "detail": f"tên kho \"{repo if repo is not None else ''}\" cần dạng chủ-sở-hữu/tên-kho", "hint": hint}))
+        ok = False
+    if branch is not None and (not isinstance(branch, str) or not branch.strip()):
+        problems.append(Problem(rel, raw.line_of("branch"), "E411", {"detail": "nhánh chính (branch) cần một tên", "hint": hint}))
+        ok = False
+    if url is not None and not (isinstance(url, str) and SITE_URL.match(url.strip().lower())):
+        problems.append(Problem(rel, raw.line_of("url"), "E411", {
+            "detail": f"địa chỉ máy chủ git \"{url}\" cần dạng https://...", "hint": "ví dụ: url: https://git.sogddt.example.edu.vn"}))
+        ok = False
+    if not ok:
+        return None
+    return GitHost(kind, repo.strip(), (branch or "main").strip(), (url or "").strip().rstrip("/"))
 
 
 def _month_day(value, line: int, key: str, rel: str, problems: list[Problem]):
@@ -553,6 +729,29 @@ def _check_parents(units: dict[str, Unit], raw_units, invalid: set[str], problem
     for unit_id in reported:
         units.pop(unit_id, None)
         invalid.add(unit_id)
+
+
+def _shared_urls(units: dict[str, Unit], raw_units) -> list[Problem]:
+    """Two units with one address (E420, in each file): neither keeps it; both sites are
+    published under the portal's address until one is mended.  A unit with a bad or shared
+    address stays in the registry: its articles are not at fault."""
+    problems: list[Problem] = []
+    by_url: dict[str, list[str]] = {}
+    for unit in units.values():
+        if unit.url:
+            by_url.setdefault(unit.url.lower(), []).append(unit.id)
+    for same in by_url.values():
+        if len(same) < 2:
+            continue
+        for unit_id in same:
+            rel, data = raw_units[unit_id]
+            others = ", ".join(other for other in same if other != unit_id)
+            problems.append(Problem(rel, data.line_of("url"), "E420", {"value": units[unit_id].url, "other": others}))
+    for same in by_url.values():  # the built units are memoised across commits: changed copies
+        if len(same) > 1:
+            for unit_id in same:
+                units[unit_id] = dataclasses.replace(units[unit_id], url="")
+    return problems
 
 
 def _check_so(units: dict[str, Unit], raw_units, invalid: set[str], problems: list[Problem]) -> None:
