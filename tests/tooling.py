@@ -29,6 +29,12 @@ INSTALL_HINTS = {
     "java": f"apt-get install -y --no-install-recommends default-jre-headless (or: {SETUP})",
     "jing": f"apt-get install -y --no-install-recommends jing (or: {SETUP})",
     "chromium": f"apt-get install -y --no-install-recommends chromium (or: {SETUP})",
+    "nginx": f"apt-get install -y --no-install-recommends nginx (or: {SETUP})",
+    "sshd": f"apt-get install -y --no-install-recommends openssh-server (or: {SETUP})",
+    "ssh": f"apt-get install -y --no-install-recommends openssh-client (or: {SETUP})",
+    "rsync": f"apt-get install -y --no-install-recommends rsync (or: {SETUP})",
+    "soffice": f"apt-get install -y --no-install-recommends libreoffice-writer (or: {SETUP})",
+    "pdftoppm": f"apt-get install -y --no-install-recommends poppler-utils (or: {SETUP})",
     "vnu": f"npm ci (or: {SETUP})",
     "axe-core": f"npm ci (or: {SETUP})",
     "playwright": ".venv/bin/pip install -r requirements.txt (or: make setup)",
@@ -61,7 +67,8 @@ def _present(tool_name: str) -> bool:
         except ImportError:
             return False
         return True
-    return shutil.which(tool_name) is not None
+    # sshd and nginx live in /usr/sbin, which is not on every user's PATH
+    return shutil.which(tool_name) is not None or os.access(f"/usr/sbin/{tool_name}", os.X_OK)
 
 
 def require(tool_name: str, install_hint: str | None = None) -> None:

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the output checks in tests/output/ need, and does nothing when
 # everything is already there:
-#   Debian: chromium (for axe-core through playwright), a Java runtime (for the
-#           Nu HTML checker) and jing (RELAX NG, for the Atom feeds);
+#   Debian: chromium (for axe-core and the browser tests through playwright), a
+#           Java runtime (for the Nu HTML checker), jing (RELAX NG, for the Atom
+#           feeds), nginx, openssh-server and rsync (the publishing tests serve and
+#           deploy on 127.0.0.1), libreoffice-writer (.odt/.doc and LibreOffice-made
+#           .docx for the Word import) and poppler-utils (pdftoppm: printed pages);
 #   npm:    vnu-jar and axe-core, pinned in package.json / package-lock.json.
 # The Python side (playwright) comes from requirements.txt via `make setup`.
 # playwright drives /usr/bin/chromium: it never downloads a browser.
@@ -14,9 +17,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
-command -v jing >/dev/null 2>&1 || missing+=(jing)
+need() {  # need <command> <Debian package>
+    command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing+=("$2")
+}
+need chromium chromium
+need java default-jre-headless
+need jing jing
+need nginx nginx
+need sshd openssh-server
+need ssh openssh-client
+need rsync rsync
+need soffice libreoffice-writer
+need pdftoppm poppler-utils
 
 if ((${#missing[@]})); then
     install=(apt-get install -y --no-install-recommends "${missing[@]}")
