@@ -36,10 +36,13 @@ class Report:
     as_of: dt.date
     registry: object
     commit: str                      # the as-of commit ('' when none)
+    committed: float | None = None   # its committer time (what "cập nhật lúc" says), None when none
     published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images)
     units: list = field(default_factory=list)      # per unit, by id: outputs.UnitLines
     quarters: list = field(default_factory=list)   # labels of the thi đua quarters
     school_year: int = 0             # first calendar year of the as-of day's school year (quota.xlsx)
+    spans: dict = field(default_factory=dict)      # unit id -> (start day, last day) of what it owes
+    first_day: dt.date | None = None  # local day of the history's first commit (None: no commit)
 
     @property
     def zone(self):
@@ -87,7 +90,9 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
     first_day = None
     if history.times:
         first_day = dt.datetime.fromtimestamp(min(history.times), zone).date()
-    report = Report(as_of, registry, history.shas[index] if index >= 0 else "", published)
+    report = Report(as_of, registry, history.shas[index] if index >= 0 else "",
+                    history.times[index] if index >= 0 else None, published)
+    report.first_day = first_day
     quarters = thi_dua_quarters(registry, as_of)
     report.quarters = [q.label for q in quarters]
     report.school_year = school_year_of(as_of, province.school_year)
@@ -101,10 +106,11 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
         mine = by_unit.get(unit_id, [])
         key = value_hash((context, repr(unit), mine))
         lines = cache.get(key)
+        report.spans[unit_id] = unit_span(unit, province, as_of, first_day)
         if lines is None:
             articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
             lines = unit_lines(unit_entry(unit, province, as_of, articles, first_day), articles, quarters,
-                               province.school_year, report.school_year)
+                               province.school_year, report.school_year, report.spans[unit_id])
             cache.put(key, lines)
         report.units.append(lines)
     cache.save()

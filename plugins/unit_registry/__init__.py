@@ -44,7 +44,8 @@ PERIOD_LABELS = {
 
 UNIT_KEYS = ("id", "name", "kind", "parent", "url", "email", "approvers", "editors", "address",
              "phone", "leaders", "logo", "active_from", "retired_on", "parents", "quota")
-PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "reviewers", "git_host", "rotas")
+PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "reviewers", "git_host", "rotas",
+                 "quota_on_home")
 APPROVER_KEYS = ("name", "title", "account")
 LEADER_KEYS = ("name", "title", "phone", "email", "duties")
 GIT_HOST_KEYS = ("kind", "repo", "branch", "url")
@@ -171,6 +172,7 @@ class Province:
     reviewers: tuple[str, ...] = ()    # the Văn phòng's accounts, each "@name"
     git_host: GitHost | None = None
     rotas: tuple[Rota, ...] = ()
+    quota_on_home: bool = False        # each unit's home page shows its quota box (parents don't need it)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -574,7 +576,19 @@ def _load_province(content: bytes | OSError | None, raw_units, problems: list[Pr
         province.school_year = _school_year(school_year, data.line_of("school_year"), rel, problems)
     if data.get("rotas") is not None:
         province.rotas = _rotas(data, raw_units, rel, problems)
+    if "quota_on_home" in data:
+        province.quota_on_home = _switch(data, "quota_on_home", rel, problems)
     return province
+
+
+def _switch(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> bool:
+    """A yes/no setting written true or false; anything else is E411 and the setting stays off."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return value
+    problems.append(Problem(rel, data.line_of(key), "E411", {
+        "detail": f"\"{key}: {value}\" phải là true hoặc false", "hint": f"viết {key}: true (bật) hoặc {key}: false (tắt)"}))
+    return False
 
 
 def _git_host(raw, line: int, rel: str, problems: list[Problem]) -> GitHost | None:
