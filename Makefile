@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve
 
 setup: $(STAMP)
 
@@ -36,9 +36,16 @@ bench: setup
 	@mkdir -p bench/results
 	@for part in bench/bench_*.py; do echo "== $$part"; $(PY) $$part --size $(or $(SIZE),default) || exit 1; done
 
+# The demo province with a scripted two-school-year history, in a throw-away repository (demo/).
+demo: setup
+	$(PY) tools/demo.py
+
+demo-serve: setup
+	$(PY) tools/demo.py --serve
+
 serve: html
 	@echo "Mở http://localhost:8000/ (Ctrl+C để dừng)"
 	$(PY) -m http.server --directory output --bind 127.0.0.1 8000
 
 clean:
-	rm -rf output output.new output.old cache .pytest_cache
+	rm -rf output output.new output.old cache .pytest_cache demo

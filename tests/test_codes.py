@@ -158,6 +158,7 @@ UNIT_FILES = {
 PROVINCE_BROKEN = """\
 name: Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm
 timezone: Asia/Ha_Noi
+quota_on_home: có
 quota_start: 2022-09-05
 school_year:
   semester1_start: "09-05"
@@ -216,6 +217,7 @@ UNIT_CASES = [
     UnitCase("e410-editors", "E410", "units/bien-tap.yml", "editors:", 'thiếu hoặc sai giá trị "editors"'),
     UnitCase("e411-timezone", "E411", P, "timezone:", 'cài đặt của tỉnh không hợp lệ: múi giờ "Asia/Ha_Noi" không có'),
     UnitCase("e411-school-year", "E411", P, "semester2_start:", '"semester2_start: 13-01" không phải tháng-ngày'),
+    UnitCase("e411-quota-on-home", "E411", P, "quota_on_home:", '"quota_on_home: có" phải là true hoặc false'),
     UnitCase("e412", "E412", "units/so-hai.yml", "kind:", "đơn vị loại 'so' phải là duy nhất và có mã 'so'"),
     UnitCase("e413-quota", "E413", "units/chu-ky-sai.yml", "every:", 'chu kỳ "fortnight" không có'),
     UnitCase("e413-rota", "E413", P, "every: semester", 'chu kỳ "semester" không có — dùng một trong: week, month, quarter'),

@@ -6,13 +6,12 @@ import datetime as dt
 import io
 import json
 import subprocess
-import sys
 
 import jsonschema
 from openpyxl import load_workbook
 
 from factory import CODE_ROOT, UNITS, Province
-from helpers import commit, counted, make_province, periods, report
+from helpers import commit, counted, make_province, periods, report, run_quota
 from quota.periods import periods_between, school_year_of, semester_of
 from unit_registry import SchoolYear
 
@@ -96,15 +95,9 @@ def test_active_from_and_retired_on(tmp_path):
         "2022-11": "missed", "2022-12": "missed", "2023-01": "missed"}
 
 
-def _run_cli(root, *args):
-    env = {"PYTHONPATH": str(CODE_ROOT / "plugins"), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "quota", "--root", str(root), *args],
-                          capture_output=True, text=True, env=env)
-
-
 def test_not_a_git_repository_is_refused(tmp_path):
     Province(tmp_path / "plain")
-    result = _run_cli(tmp_path / "plain", "--as-of", "2022-10-31")
+    result = run_quota(tmp_path / "plain", "--as-of", "2022-10-31")
     assert result.returncode == 2
     assert "không phải một kho git" in result.stderr
     assert not (tmp_path / "plain" / "output" / "quota" / "quota.json").exists()
@@ -115,7 +108,7 @@ def test_shallow_clone_is_refused_with_the_fix(tmp_path):
     p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
     commit(p, "bài", "2022-10-05T09:00:00+07:00")
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{p.root}", str(tmp_path / "shallow")], check=True)
-    result = _run_cli(tmp_path / "shallow", "--as-of", "2022-10-31")
+    result = run_quota(tmp_path / "shallow", "--as-of", "2022-10-31")
     assert result.returncode == 2
     assert "shallow" in result.stderr and "git fetch --unshallow" in result.stderr
 
@@ -135,7 +128,7 @@ def test_quota_json_exact_content_and_schema(tmp_path):
     commit(p, "khai giảng", "2022-09-20T10:00:00+07:00")
     p.article("thcs-a", "2022/hoi-thi.md", date="2022-10-03 08:00", title="Hội thi", send_to_so=True, image=False)
     commit(p, "hội thi", "2022-10-03T10:00:00+07:00")
-    result = _run_cli(p.root, "--as-of", "2022-10-12")
+    result = run_quota(p.root, "--as-of", "2022-10-12")
     assert result.returncode == 0, result.stderr
     data = json.loads((p.root / "output" / "quota" / "quota.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, SCHEMA)
@@ -162,24 +155,22 @@ def test_quota_json_exact_content_and_schema(tmp_path):
     }
     assert (p.root / "output" / "quota" / "quota.csv").exists()
     book = load_workbook(p.root / "output" / "quota" / "quota.xlsx")
-    assert book.sheetnames == ["Chú thích", "Tháng", "Quý", "Thi đua 2022-Q3", "Thi đua 2022-Q4"]
-    sheet = book["Thi đua 2022-Q4"]
-    assert sheet.freeze_panes == "A2"
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["thcs-a"][4:] == (1, 0, 1, 2, 0)
+    assert book.sheetnames == ["Quý III-2022", "Quý IV-2022", "Hướng dẫn", "Theo tháng", "Theo quý"]
     # a rule kind: a row per unit and rule, a column per period, the number published
-    months = book["Tháng"]
-    assert months.freeze_panes == "E2"
+    months = book["Theo tháng"]
+    assert months.freeze_panes == "D2"
     assert list(months.iter_rows(values_only=True)) == [
-        ("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2022-09", "2022-10"),
-        ("thcs-a", "Trường THCS A", "Tháng: 1 bài", 1, 1, 1)]
-    quarters = book["Quý"]
-    assert list(quarters.iter_rows(min_row=2, values_only=True)) == [("thcs-a", "Trường THCS A", "Quý: 1 bài gửi Sở", 1, 0, 1)]
-    # the status is the fill: met from the number, open only in the period of the as-of day
-    rules = {str(found.sqref): [(rule.formula, rule.dxf.fill.fgColor.rgb) for rule in found.rules]
+        ("Đơn vị", "Quy định", "Yêu cầu mỗi kỳ", "Tháng 09/2022", "Tháng 10/2022"),
+        ("Trường THCS A", "1 bài mỗi tháng", 1, 1, 1)]
+    quarters = book["Theo quý"]
+    assert list(quarters.iter_rows(min_row=2, values_only=True)) == [("Trường THCS A", "1 bài gửi Sở mỗi quý", 1, 0, 1)]
+    # the state from the numbers: the colour and a symbol, met from the count, open only in the as-of day's period
+    rules = {str(found.sqref): [(rule.formula, rule.dxf.fill.fgColor.rgb, rule.dxf.numFmt.formatCode)
+                                for rule in found.rules]
              for found in quarters.conditional_formatting}
-    assert rules == {"E2:F2": [(["AND(ISNUMBER(E2),E2>=$D2)"], "00C6EFCE"), (["ISNUMBER(E2)"], "00FFC7CE")],
-                     "F2": [(["ISNUMBER(F2)"], "00FFEB9C")]}
+    assert rules == {"D2:E2": [(["AND(ISNUMBER(D2),D2>=$C2)"], "00C6EFCE", '0" ✓"'),
+                               (["ISNUMBER(D2)"], "00FFC7CE", '0" ✗"')],
+                     "E2": [(["ISNUMBER(E2)"], "00FFEB9C", '0" …"')]}
 
 
 def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
@@ -202,7 +193,8 @@ def test_incremental_run_reads_only_new_commits_and_agrees(tmp_path):
 def test_cached_runs_agree_with_a_fresh_walk_in_every_file(tmp_path):
     """Resumed walks (across a unit file change) and cached unit reports give the files of a cold run."""
     from quota.history import load_history
-    from quota.outputs import book_bytes, book_key, book_years, csv_bytes, json_bytes, terminal_table
+    from quota.outputs import csv_bytes, json_bytes, terminal_table
+    from quota.workbook import book_bytes, book_key, book_years
     from quota.report import ReportCache, build_report
 
     p = make_province(tmp_path / "repo")
@@ -240,13 +232,13 @@ def test_quota_xlsx_is_not_made_again_from_the_same_report(tmp_path):
     p.article("thcs-a", "2022/a.md", date="2022-10-03 08:00")
     commit(p, "bài", "2022-10-05T09:00:00+07:00")
     xlsx = p.root / "output" / "quota" / "quota.xlsx"
-    assert _run_cli(p.root, "--as-of", "2022-10-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2022-10-31").returncode == 0
     stamp = xlsx.stat().st_mtime_ns
-    assert _run_cli(p.root, "--as-of", "2022-10-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2022-10-31").returncode == 0
     assert xlsx.stat().st_mtime_ns == stamp
-    assert _run_cli(p.root, "--as-of", "2022-11-01").returncode == 0
+    assert run_quota(p.root, "--as-of", "2022-11-01").returncode == 0
     assert xlsx.stat().st_mtime_ns != stamp
-    assert load_workbook(xlsx)["Chú thích"]["A1"].value == "Định mức đăng bài tính đến hết ngày 01/11/2022"
+    assert load_workbook(xlsx)["Hướng dẫn"]["A1"].value == "Định mức đăng bài — số liệu tính đến hết ngày 01/11/2022"
 
 
 def test_as_of_environment_variable_fixes_the_day_of_the_build_report(tmp_path, monkeypatch):
@@ -279,67 +271,60 @@ def _sheets(path):
     return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
 
 
+def _quarter_rows(rows) -> dict:
+    """A quarter sheet's unit rows: name -> (required, published, counted, photos, forwarded, percentage, result)."""
+    return {row[1]: row[2:9] for row in rows if isinstance(row[0], int)}
+
+
 def test_each_school_year_has_its_own_xlsx(tmp_path):
     """quota.xlsx: the as-of day's school year; quota-2022-2023.xlsx: the earlier one; each period and
     thi đua quarter in the school year in which it ends."""
     p = _two_school_years(tmp_path)
-    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2023-10-31").returncode == 0
     folder = p.root / "output" / "quota"
     assert sorted(f.name for f in folder.glob("*.xlsx")) == ["quota-2022-2023.xlsx", "quota.xlsx"]
-    unit_columns = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Số bài", "Số ảnh", "Số bài gửi Sở",
-                    "Số kỳ đạt", "Số kỳ không đạt")
-
-    def thi_dua(thcs_a):
-        return [unit_columns,
-                ("phong-gddt-a", "Phòng GD&ĐT huyện A", "Phòng GD&ĐT", "so", 0, 0, 0, 0, 0),
-                ("so", "Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm", "Sở", None, 0, 0, 0, 0, 0),
-                ("th-b", "Trường Tiểu học B", "Trường", "phong-gddt-a", 0, 0, 0, 0, 0),
-                ("thcs-a", "Trường THCS A", "Trường", "phong-gddt-a", *thcs_a),
-                ("van-phong", "Văn phòng Sở", "Phòng thuộc Sở", "so", 0, 0, 0, 0, 0)]
-
     earlier = _sheets(folder / "quota-2022-2023.xlsx")
-    assert earlier == {
-        "Chú thích": [("Định mức đăng bài năm học 2022-2023",),
-                      ("Năm học 2022-2023: các kỳ và các quý thi đua kết thúc trong năm học này.",),
-                      ("Các trang theo loại quy định: mỗi dòng một đơn vị và một quy định, mỗi cột một kỳ; "
-                       "ô ghi số bài đã đăng, ô trống là kỳ không yêu cầu.",),
-                      ("Màu này: đạt",), ("Màu này: không đạt",)],
-        "Học kỳ": [("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2022-2023-HK1", "2022-2023-HK2"),
-                   ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1, 0)],
-        "Thi đua 2022-Q3": thi_dua((0, 0, 0, 0, 0)),
-        "Thi đua 2022-Q4": thi_dua((1, 1, 0, 0, 0)),
-        "Thi đua 2023-Q1": thi_dua((0, 0, 0, 1, 0)),  # HK1 ends on 14/01/2023
-        "Thi đua 2023-Q2": thi_dua((0, 0, 0, 0, 1)),  # HK2 ends on 31/05/2023, nothing published
-    }
+    assert list(earlier) == ["Quý III-2022", "Quý IV-2022", "Quý I-2023", "Quý II-2023", "Hướng dẫn", "Theo học kỳ"]
+    assert earlier["Hướng dẫn"][:2] == [
+        ("Định mức đăng bài năm học 2022-2023",),
+        ("Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm — năm học 2022-2023: các kỳ và các quý kết thúc trong năm học này.",)]
+    assert earlier["Theo học kỳ"] == [
+        ("Đơn vị", "Quy định", "Yêu cầu mỗi kỳ", "Học kỳ I, năm học 2022-2023", "Học kỳ II, năm học 2022-2023"),
+        ("Trường THCS A", "1 bài mỗi học kỳ", 1, 1, 0)]
+    nothing = (0, 0, 0, 0, 0, "–", "không yêu cầu")
+    assert _quarter_rows(earlier["Quý III-2022"])["Trường THCS A"] == nothing
+    assert _quarter_rows(earlier["Quý IV-2022"])["Trường THCS A"] == (0, 1, 0, 1, 0, "–", "không yêu cầu")
+    assert _quarter_rows(earlier["Quý I-2023"])["Trường THCS A"] == (1, 0, 1, 0, 0, 1, "đạt")  # HK1 ends 14/01/2023
+    assert _quarter_rows(earlier["Quý II-2023"])["Trường THCS A"] == (1, 0, 0, 0, 0, 0, "chưa đạt")  # HK2: nothing
     current = _sheets(folder / "quota.xlsx")
-    assert current["Chú thích"][:2] == [
-        ("Định mức đăng bài tính đến hết ngày 31/10/2023",),
-        ("Năm học 2023-2024: các kỳ và các quý thi đua kết thúc trong năm học này (và kỳ đang mở); "
-         "các năm học trước ở các tệp quota-<năm học>.xlsx.",)]
-    assert {name: rows for name, rows in current.items() if name != "Chú thích"} == {
-        "Học kỳ": [("Mã đơn vị", "Tên đơn vị", "Quy định", "Yêu cầu", "2023-2024-HK1"),
-                   ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1)],
-        "Thi đua 2023-Q3": thi_dua((0, 0, 0, 0, 0)),  # ends on 30/09/2023, after the school year began
-        "Thi đua 2023-Q4": thi_dua((1, 0, 0, 0, 0)),
-    }
+    assert list(current) == ["Quý III-2023", "Quý IV-2023", "Hướng dẫn", "Theo học kỳ"]
+    assert current["Hướng dẫn"][:2] == [
+        ("Định mức đăng bài — số liệu tính đến hết ngày 31/10/2023",),
+        ("Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm — năm học 2023-2024: các kỳ và các quý kết thúc trong năm học này "
+         "(và kỳ đang mở); các năm học trước ở các tệp quota-<năm học>.xlsx.",)]
+    assert current["Theo học kỳ"] == [("Đơn vị", "Quy định", "Yêu cầu mỗi kỳ", "Học kỳ I, năm học 2023-2024"),
+                                      ("Trường THCS A", "1 bài mỗi học kỳ", 1, 1)]
+    assert _quarter_rows(current["Quý III-2023"])["Trường THCS A"] == nothing  # ends 30/09/2023, in the new year
+    # HK1 2023-2024 is open but ends in Q1 2024: nothing of Q4 2023 is owed yet
+    assert _quarter_rows(current["Quý IV-2023"])["Trường THCS A"] == (0, 1, 0, 0, 0, "–", "không yêu cầu")
 
 
 def test_a_new_commit_in_the_current_school_year_leaves_the_earlier_years_file(tmp_path):
     p = _two_school_years(tmp_path)
-    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2023-10-31").returncode == 0
     folder = p.root / "output" / "quota"
     earlier, current = folder / "quota-2022-2023.xlsx", folder / "quota.xlsx"
     before = (earlier.stat().st_mtime_ns, earlier.read_bytes(), current.read_bytes())
     p.article("thcs-a", "2023/c.md", date="2023-10-20 08:00", image=False, title="Ngày Nhà giáo")
     commit(p, "một bài mới", "2023-10-21T09:00:00+07:00")
-    assert _run_cli(p.root, "--as-of", "2023-10-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2023-10-31").returncode == 0
     assert (earlier.stat().st_mtime_ns, earlier.read_bytes()) == before[:2]
     assert current.read_bytes() != before[2]
-    assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 2)
+    assert _sheets(current)["Theo học kỳ"][1] == ("Trường THCS A", "1 bài mỗi học kỳ", 1, 2)
     # an as-of day in the earlier school year: its file is quota.xlsx, no other is left
-    assert _run_cli(p.root, "--as-of", "2023-05-31").returncode == 0
+    assert run_quota(p.root, "--as-of", "2023-05-31").returncode == 0
     assert sorted(f.name for f in folder.glob("*.xlsx")) == ["quota.xlsx"]
-    assert _sheets(current)["Học kỳ"][1] == ("thcs-a", "Trường THCS A", "Học kỳ: 1 bài", 1, 1, 0)
+    assert _sheets(current)["Theo học kỳ"][1] == ("Trường THCS A", "1 bài mỗi học kỳ", 1, 1, 0)
 
 
 def test_a_new_commit_writes_the_lines_of_its_unit_to_the_delta_not_the_whole_report_cache(tmp_path):
