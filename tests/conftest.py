@@ -32,3 +32,14 @@ def demo_output(tmp_path_factory) -> Path:
 def province(tmp_path) -> Province:
     """A small valid province repository in a temporary folder."""
     return Province(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def quota_demo(tmp_path_factory) -> Path:
+    """The output of `make demo` (tools/demo.py: the demo province with its scripted history), built once."""
+    target = tmp_path_factory.mktemp("make-demo")
+    env = dict(os.environ, PYTHONPATH=str(CODE_ROOT / "plugins"))
+    proc = subprocess.run([sys.executable, str(CODE_ROOT / "tools" / "demo.py"), "--into", str(target)],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return target / "output"
