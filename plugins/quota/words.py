@@ -49,7 +49,7 @@ def _span(start: dt.date, end: dt.date) -> str:
 
 
 def period_text(label: str, start: dt.date | None = None, end: dt.date | None = None) -> str:
-    """A period as a school names it: "Tuần 49 (01/12–07/12/2026)", "Tháng 11/2026", "Quý IV/2026",
+    """A period as a school names it: "Tuần 49 (30/11–06/12/2026)", "Tháng 11/2026", "Quý IV/2026",
     "Học kỳ I, năm học 2026-2027", "Năm 2026".  A week needs its days."""
     if match := _WEEK.match(label):
         text = f"Tuần {int(match.group(2))}"
