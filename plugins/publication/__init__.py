@@ -18,8 +18,8 @@ from collections import defaultdict
 
 # Pelican and image_assets (which needs Pelican and Pillow) are imported where they
 # are used: the approval check alone serves `python -m quota`, which should not load them.
-from dates import long_date, parse_day
-from problems import Problem, has_errors, log_problems
+from dates import date_hint, long_date, parse_day, short_date
+from problems import Problem, did_you_mean, has_errors, log_problems
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +36,30 @@ def approval_problems(source, unit) -> list[Problem]:
     if not approver:
         problems.append(Problem(path, lines.get("approved_by", 1), "E301"))
     elif _name_key(approver) not in map(_name_key, unit.approver_names()):
+        from article_reader import slugify  # a name without its marks, or one letter off, is still close
+
         problems.append(Problem(path, lines["approved_by"], "E302", {
-            "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names())}))
+            "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names()),
+            "suggestion": did_you_mean(approver, unit.approver_names(), key=slugify)}))
     approved_on = fields.get("approved_on")
     if approved_on is None:
         problems.append(Problem(path, lines.get("approved_by", 1), "W602"))
     elif parse_day(approved_on) is None:
-        problems.append(Problem(path, lines["approved_on"], "E303", {"value": approved_on}))
+        problems.append(Problem(path, lines["approved_on"], "E303", {
+            "value": approved_on, "hint": date_hint(approved_on, "viết theo dạng năm-tháng-ngày, ví dụ: approved_on: 2024-11-20")}))
+    return problems
+
+
+def unit_problems(source, unit) -> list[Problem]:
+    """An article checked against its unit's file: its approver (E301-E303, W602), and a date
+    after the unit's ``retired_on`` (E111).  ``source`` needs ``path``, ``lines``, ``fields`` and
+    ``date`` (aware, in the province's zone): the build, `make check` and the quota's history
+    walk call this one function."""
+    problems = approval_problems(source, unit)
+    date = source.date
+    if unit.retired_on is not None and date is not None and date.date() > unit.retired_on:
+        problems.append(Problem(source.path, source.lines.get("date", 1), "E111", {
+            "day": short_date(date), "retired": short_date(unit.retired_on), "unit": unit.id}))
     return problems
 
 
@@ -57,7 +74,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
         problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
     front_matter_read = not any(p.code == "E100" for p in source.problems)
     if unit is not None and not source.is_page and front_matter_read:
-        problems.extend(approval_problems(source, unit))
+        problems.extend(unit_problems(source, unit))
     import image_assets
 
     for index, ref in enumerate(source.images):
@@ -75,6 +92,37 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
             problems.append(Problem(source.path, source.lines.get("date", 1), "W603",
                                     {"when": long_date(source.date) + source.date.strftime(" %H:%M")}))
     return problems, pictures
+
+
+def content_files(repo_root: str):
+    """Every file under content/ as (repository path in NFC, path on disk), hidden ones left out."""
+    content = os.path.join(repo_root, "content")
+    from article_reader import nfc
+
+    for folder, dirs, files in os.walk(content):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, repo_root).replace(os.sep, "/")
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield nfc(f"{rel}/{name}"), os.path.join(folder, name)
+
+
+def stray_problems(files) -> list[Problem]:
+    """Of ``files`` ((repository path in NFC, path on disk), as ``content_files`` gives), those
+    that are neither content, images, documents' attached files nor Word files waiting in
+    word/ (E118, E119): reported, never published (contract section 5)."""
+    from article_reader import file_kind, stray_problem
+
+    problems = []
+    for path, on_disk in files:
+        if file_kind(path) is None:
+            try:
+                with open(on_disk, "rb") as handle:
+                    head = handle.read(64)
+            except OSError:
+                head = b""
+            problems.append(stray_problem(path, head))
+    return problems
 
 
 def duplicate_slug_problems(sources) -> list[Problem]:
@@ -141,6 +189,9 @@ def _articles(generator):
     # the pictures attached below, which every build works out again
     generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
+    stray = stray_problems(content_files(generator.settings["REPO_ROOT"]))
+    generator.context.setdefault("PROBLEMS", []).extend(stray)
+    log_problems(stray)
     published = _judge(generator, candidates)
     generator.articles[:] = published
     generator.translations[:] = []
