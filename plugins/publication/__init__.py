@@ -22,6 +22,8 @@ from dates import date_hint, long_date, parse_day, short_date
 from problems import Problem, did_you_mean, has_errors, log_problems
 
 logger = logging.getLogger(__name__)
+# What the last build in this process published and reported, for its closing summary
+LAST_BUILD: dict[str, int] = {}
 
 
 @functools.lru_cache(maxsize=4096)  # a unit's few approvers sign thousands of articles
@@ -181,7 +183,14 @@ def _judge(generator, contents):
     all_problems.sort()
     generator.context.setdefault("PROBLEMS", []).extend(all_problems)
     log_problems(all_problems)
+    _count(all_problems)
     return published
+
+
+def _count(problems) -> None:
+    errors = sum(1 for p in problems if p.is_error)
+    LAST_BUILD["errors"] = LAST_BUILD.get("errors", 0) + errors
+    LAST_BUILD["warnings"] = LAST_BUILD.get("warnings", 0) + len(problems) - errors
 
 
 def _articles(generator):
@@ -192,7 +201,10 @@ def _articles(generator):
     stray = stray_problems(content_files(generator.settings["REPO_ROOT"]))
     generator.context.setdefault("PROBLEMS", []).extend(stray)
     log_problems(stray)
+    LAST_BUILD.clear()
+    _count(stray + generator.settings["UNIT_REGISTRY"].problems)
     published = _judge(generator, candidates)
+    LAST_BUILD["articles"] = len(published)
     generator.articles[:] = published
     generator.translations[:] = []
     generator.drafts[:] = []
@@ -203,6 +215,7 @@ def _articles(generator):
 def _pages(generator):
     candidates = generator.pages + generator.hidden_pages + generator.draft_pages
     generator.pages[:] = _judge(generator, candidates)
+    LAST_BUILD["pages"] = len(generator.pages)
     generator.hidden_pages[:] = []
     generator.draft_pages[:] = []
 
