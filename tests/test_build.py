@@ -265,14 +265,15 @@ def test_hidden_files_are_skipped_and_nested_pages_are_pages_for_build_and_check
     province.article("thcs-a", "2024/_nhap.md", title="Bài có tên bắt đầu bằng gạch dưới")
     province.write("content/thcs-a/.cu/b.md", "---\nsave_as: ../x.html\n---\n")  # an editor's leftover
     province.write("content/thcs-a/pages/gioi-thieu/lich-su.md",
-                   "---\ntitle: Lịch sử nhà trường\ndate: 2020-01-01\n---\n\nNội dung.\n")
+                   "---\ntitle: Lịch sử nhà trường\ndate: 2020-01-01\norder: 2\n---\n\nNội dung.\n")
     check = province.check()
     assert not any(".cu/b.md" in line for line in check.lines)
-    nested = [line for line in check.lines if "pages/gioi-thieu/lich-su.md" in line]
-    assert nested and all(": E101 " in line for line in nested)  # a page takes no date
+    # read as a page: an article could not have `order`, and would need an approver
+    assert not any("pages/gioi-thieu/lich-su.md" in line for line in check.lines)
     assert not any("_nhap.md" in line for line in check.lines)  # an article like any other, and valid
     out = province.build()
     assert (out / "thcs-a/bai-viet/bai-co-ten-bat-dau-bang-gach-duoi.html").exists()
+    assert (out / "thcs-a/trang/lich-su-nha-truong.html").exists()
 
 
 def test_the_so_has_a_feed_of_its_own_articles(province):

@@ -124,3 +124,35 @@ def test_a_retired_unit_is_shown_as_such_in_the_directory(built):
 def test_the_build_speaks_vietnamese_only(built):
     assert "Done: Processed" not in built.build.stdout + built.build.stderr
     assert "Đã đăng 4 bài viết và 1 trang tĩnh; 1 lỗi, 1 cảnh báo (xem các dòng ở trên)." in built.build.stdout
+
+
+# -- the repository explains itself (a Sở's fork has no ../shared) ---------------------------
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub and GitLab give a Markdown heading."""
+    text = heading.strip().lower()
+    text = "".join(c for c in text if c.isalnum() or c in " -_")
+    return text.replace(" ", "-")
+
+
+def test_readme_docs_and_messages_point_into_the_repository_only():
+    import re
+
+    from factory import CODE_ROOT
+    from problems import CATALOGUE
+
+    documents = [CODE_ROOT / "README.md", *sorted((CODE_ROOT / "docs").glob("*.md"))]
+    sources = sorted((CODE_ROOT / "plugins").rglob("*.py")) + sorted((CODE_ROOT / "tools").rglob("*.py"))
+    for path in documents + sources:
+        assert "shared/spec" not in path.read_text(encoding="utf-8"), path
+    assert not [code for code, parts in CATALOGUE.items() if "shared/" in "".join(parts)]
+    for document in documents:
+        for target in re.findall(r"\]\(([^)\s]+)\)", document.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith(("mailto:", "/", "<")):
+                continue
+            file, _, anchor = target.partition("#")
+            linked = (document.parent / file).resolve() if file else document
+            assert linked.is_file(), f"{document.name}: {target}"
+            if anchor and linked.suffix == ".md":
+                headings = re.findall(r"^#+ (.*)$", linked.read_text(encoding="utf-8"), re.MULTILINE)
+                assert anchor in {_anchor(h) for h in headings}, f"{document.name}: {target}"

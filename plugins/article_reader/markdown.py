@@ -2,7 +2,7 @@
 
 markdown-it-py gives every block its source lines, so an image, a raw HTML
 fragment or an unsafe link can be reported at its own line; it is also about
-twice as fast as python-markdown here (shared/notes/MEASURED.md).
+twice as fast as python-markdown here (measured: 1,469 against 785 files a second).
 
 Images leave the paragraph they were written in and become figures right
 after it (a figure cannot live inside a ``<p>``); several images in one
