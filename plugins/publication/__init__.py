@@ -97,33 +97,28 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
 
 
 def content_files(repo_root: str):
-    """Every file under content/ as (repository path in NFC, path on disk), hidden ones left out."""
-    content = os.path.join(repo_root, "content")
-    from article_reader import nfc
-
-    for folder, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    """The repository path (as on disk, unsorted) of every file under content/ but hidden ones."""
+    for folder, dirs, files in os.walk(os.path.join(repo_root, "content")):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel = os.path.relpath(folder, repo_root).replace(os.sep, "/")
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield nfc(f"{rel}/{name}"), os.path.join(folder, name)
+        yield from (f"{rel}/{name}" for name in files if not name.startswith("."))
 
 
-def stray_problems(files) -> list[Problem]:
-    """Of ``files`` ((repository path in NFC, path on disk), as ``content_files`` gives), those
-    that are neither content, images, documents' attached files nor Word files waiting in
-    word/ (E118, E119): reported, never published (contract section 5)."""
-    from article_reader import file_kind, stray_problem
+def stray_problems(repo_root: str, paths) -> list[Problem]:
+    """Of ``paths`` (repository paths, as ``content_files`` gives), the files that are neither
+    content, images, documents' attached files nor Word files waiting in word/ (E118, E119):
+    reported, never published (contract section 5)."""
+    from article_reader import file_kind, nfc, stray_problem
 
     problems = []
-    for path, on_disk in files:
+    for path in paths:
         if file_kind(path) is None:
             try:
-                with open(on_disk, "rb") as handle:
+                with open(os.path.join(repo_root, path), "rb") as handle:
                     head = handle.read(64)
             except OSError:
                 head = b""
-            problems.append(stray_problem(path, head))
+            problems.append(stray_problem(nfc(path), head))
     return problems
 
 
@@ -198,7 +193,8 @@ def _articles(generator):
     # the pictures attached below, which every build works out again
     generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
-    stray = stray_problems(content_files(generator.settings["REPO_ROOT"]))
+    root = generator.settings["REPO_ROOT"]
+    stray = stray_problems(root, content_files(root))
     generator.context.setdefault("PROBLEMS", []).extend(stray)
     log_problems(stray)
     LAST_BUILD.clear()

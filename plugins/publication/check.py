@@ -45,15 +45,15 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     """(problems to print, number of files checked)."""
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
-    files = list(content_files(str(root)))  # (NFC path, path on disk)
-    on_disk = {path: disk for path, disk in files if content_kind(path)}
+    files = list(content_files(str(root)))
+    on_disk = {nfc(path): path for path in files if content_kind(path)}  # a Mac writes NFD names
     all_md = sorted(on_disk)
     if base is None:
         wanted_files, wanted_units = set(all_md), None
-        problems = list(registry.problems) + stray_problems(files)
+        problems = list(registry.problems) + stray_problems(str(root), files)
     else:
         changed = {nfc(path) for path in changed_files(root, base)}
-        problems = stray_problems((path, disk) for path, disk in files if path in changed)
+        problems = stray_problems(str(root), [path for path in files if nfc(path) in changed])
         changed_unit_ids = {Path(f).stem for f in changed if f.startswith("units/") and f.endswith(".yml")}
         wanted_units = {f.split("/")[1] for f in changed if f.startswith("content/") and f.count("/") >= 2}
         wanted_units |= changed_unit_ids
@@ -63,7 +63,7 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     for path in all_md:
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
-        with open(on_disk[path], encoding="utf-8", errors="replace") as handle:
+        with open(root / on_disk[path], encoding="utf-8", errors="replace") as handle:
             text = handle.read()
         sources.append(read_source(path, text, registry.province.zone))
     if base is not None:  # an image changed or deleted: re-check the articles that show it
