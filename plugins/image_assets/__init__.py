@@ -162,43 +162,50 @@ class Picture:
                 yield name, self.url(size, kind)
 
 
-def picture_html(picture: Picture, prefix: str, alt: str, sizes: str, lazy: bool,
+def picture_html(picture: Picture, href, alt: str, sizes: str, lazy: bool,
                  css_class: str = "", max_width: int | None = None) -> str:
-    """A <picture> with WebP and JPEG srcsets; ``prefix`` leads to output/ from the page."""
+    """A <picture> with WebP and JPEG srcsets; ``href`` makes a link from the page to a path
+    under output/ (unit_sites.links.Links, or a page's path inside its own site)."""
     chosen = [s for s in picture.sizes if max_width is None or s[0] <= max_width] or [picture.sizes[0]]
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
-    webp = ", ".join(f"{esc(prefix + picture.url(s, 'webp'))} {s[0]}w" for s in chosen)
-    jpeg = ", ".join(f"{esc(prefix + picture.url(s, 'jpg'))} {s[0]}w" for s in chosen)
+    webp = ", ".join(f"{esc(href(picture.url(s, 'webp')))} {s[0]}w" for s in chosen)
+    jpeg = ", ".join(f"{esc(href(picture.url(s, 'jpg')))} {s[0]}w" for s in chosen)
     width, height = chosen[-1]
     attributes = f' class="{esc(css_class)}"' if css_class else ""
     loading = ' loading="lazy"' if lazy else ""
     return (f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-            f'<img{attributes} src="{esc(prefix + picture.url(chosen[-1], "jpg"))}" srcset="{jpeg}" sizes="{sizes}"'
+            f'<img{attributes} src="{esc(href(picture.url(chosen[-1], "jpg")))}" srcset="{jpeg}" sizes="{sizes}"'
             f' alt="{esc(alt)}" width="{width}" height="{height}"{loading} decoding="async"></picture>')
 
 
-def figure_html(ref, picture: Picture, page_dir: str, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
-    prefix = output_sync.root_from(page_dir) + "/" if page_dir else ""
-    inner = picture_html(picture, prefix, ref.alt or ref.caption, sizes, lazy)
-    large = html.escape(prefix + picture.output_path, quote=True)
+def figure_html(ref, picture: Picture, href, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
+    inner = picture_html(picture, href, ref.alt or ref.caption, sizes, lazy)
+    large = html.escape(href(picture.output_path), quote=True)
     return (f'<figure><a class="figure__link" href="{large}">{inner}</a>'
             f'<figcaption>{html.escape(ref.caption)}</figcaption></figure>')
+
+
+def _inside_site(content):
+    """Links from a content's page to pictures of its own site, relative to that site's folder:
+    the body is the same in the page and in the feed (xml:base), wherever the site is served."""
+    site_prefix = content.site.prefix if getattr(content, "site", None) is not None else ""
+    root = output_sync.root_from(posixpath.dirname(content.url)[len(site_prefix):])
+    return lambda path: f"{root}/{path[len(site_prefix):]}"
 
 
 class Featured(dict):
     """``content.featured``: url/width/height/caption/alt (the largest JPEG), and ready HTML.
 
-    Templates: ``{{ article.featured.html(SITEURL) }}`` (article page, lead story: not
-    lazy) and ``{{ article.featured.thumb_html(SITEURL) }}`` (cards: small, lazy, alt="").
+    Templates: ``{{ article.featured.html(LINKS) }}`` (article page, lead story: not
+    lazy) and ``{{ article.featured.thumb_html(LINKS) }}`` (cards: small, lazy, alt="");
+    ``LINKS`` is the page's unit_sites.links.Links.
     """
 
-    def html(self, siteurl: str = "") -> Markup:
-        prefix = f"{siteurl}/" if siteurl else ""
-        return Markup(picture_html(self["picture"], prefix, self["alt"], SIZES_BODY, lazy=False))
+    def html(self, href) -> Markup:
+        return Markup(picture_html(self["picture"], href, self["alt"], SIZES_BODY, lazy=False))
 
-    def thumb_html(self, siteurl: str = "") -> Markup:
-        prefix = f"{siteurl}/" if siteurl else ""
-        return Markup(picture_html(self["picture"], prefix, "", SIZES_CARD, lazy=True,
+    def thumb_html(self, href) -> Markup:
+        return Markup(picture_html(self["picture"], href, "", SIZES_CARD, lazy=True,
                                    css_class="card__image", max_width=THUMB_MAX))
 
 
@@ -378,7 +385,7 @@ def body_html(content) -> Markup:
 def _body_html(content) -> Markup:
     images, pictures = content.source.images, content.figures
     body = [index for index, ref in enumerate(images) if not ref.featured]
-    page_dir = posixpath.dirname(content.url)  # pages are written at their URL (unit_sites)
+    href = _inside_site(content)  # pages are written at their URL (unit_sites)
     text = stored_html(content)
     groups: dict[int, list[int]] = {}
     for marker, index in enumerate(body):
@@ -391,7 +398,7 @@ def _body_html(content) -> Markup:
         for marker in members:
             ref, picture = images[body[marker]], pictures.get(body[marker])
             if picture:
-                figures.append(figure_html(ref, picture, page_dir, lazy=not first,
+                figures.append(figure_html(ref, picture, href, lazy=not first,
                                            sizes=SIZES_GALLERY if gallery else SIZES_BODY))
                 first = False
             else:
