@@ -32,6 +32,8 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_CATEGORY = "Tin tức"
 SUMMARY_WORDS = 45
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "avif", "svg")
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx")  # a document's file
+WORD_EXTENSIONS = ("docx", "doc", "odt")  # waiting in content/<unit>/word/ for `make import`
 _FILE_NAME = re.compile(r"^[\w\-. /]+\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
 _IMAGE_FILE = re.compile(r"\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
 # a file on the writer's own computer: "C:\Users\...", "D:/Ảnh/...", a network share "\\server\...", "file:///..."
@@ -72,11 +74,6 @@ def content_kind(repo_path: str) -> str | None:
     return "page" if len(parts) == 4 and parts[2] == "pages" else "article"
 
 
-ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx")  # section 12
-WORD_EXTENSIONS = ("docx", "doc", "odt")  # waiting in content/<unit>/word/ for `make import`
-_IMAGE_EXTENSIONS = frozenset(IMAGE_EXTENSIONS)
-
-
 def file_kind(repo_path: str) -> str | None:
     """What a file under ``content/`` is (contract section 5): "article", "page", "image",
     "attachment" (of a document, under van-ban/), "word" (waiting in word/), "hidden"
@@ -90,7 +87,7 @@ def file_kind(repo_path: str) -> str | None:
         return kind
     parts = repo_path.split("/", 3)
     extension = repo_path.rpartition(".")[2].lower() if "." in parts[-1] else ""
-    if len(parts) >= 3 and extension in _IMAGE_EXTENSIONS:
+    if len(parts) >= 3 and extension in IMAGE_EXTENSIONS:
         return "image"
     if len(parts) == 4 and parts[2] == "van-ban" and extension in ATTACHMENT_EXTENSIONS:
         return "attachment"
@@ -110,7 +107,7 @@ def stray_problem(repo_path: str, head: bytes) -> Problem:
     parts = repo_path.split("/")
     unit = parts[1] if len(parts) > 2 else "<mã-đơn-vị>"
     looks_written = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---")
-    for suffix in (".md.txt", ".md.md", ".markdown", ".md", ".txt"):
+    for suffix in (".md.txt", ".markdown", ".md", ".txt"):  # ".md": written ".MD" (".md" is content)
         if lower.endswith(suffix) and (suffix != ".txt" or looks_written):
             return Problem(repo_path, 1, "E118", {"name": name, "fixed": name[:-len(suffix)] + ".md"})
     extension = posixpath.splitext(lower)[1][1:]

@@ -1,8 +1,9 @@
 """Decides what is published (contract section 6) and reports every problem.
 
 An article is published when it has no error, its unit is in the registry,
-it is approved by one of the unit's approvers, it is not a draft and its date
-has come.  Checks that depend on the registry or on other files run here,
+it is approved by one of the unit's approvers, it is not a draft, its date
+has come and is not after its unit's ``retired_on``.  Files under content/
+that are no content are reported too (``stray_problems``).  Checks that depend on the registry or on other files run here,
 each build, because the reader's result is cached by the article's content.
 A failing article is left out of every list, feed and page; the rest builds.
 """

@@ -63,8 +63,7 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     for path in all_md:
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
-        with open(root / on_disk[path], encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        text = (root / on_disk[path]).read_text(encoding="utf-8", errors="replace")
         sources.append(read_source(path, text, registry.province.zone))
     if base is not None:  # an image changed or deleted: re-check the articles that show it
         wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
