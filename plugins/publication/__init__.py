@@ -97,7 +97,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
     return problems, pictures
 
 
-def content_files(repo_root: str):
+def all_content_files(repo_root: str):
     """The repository path (as on disk, unsorted) of every file under content/ but hidden ones."""
     for folder, dirs, files in os.walk(os.path.join(repo_root, "content")):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -106,7 +106,7 @@ def content_files(repo_root: str):
 
 
 def stray_problems(repo_root: str, paths) -> list[Problem]:
-    """Of ``paths`` (repository paths, as ``content_files`` gives), the files that are neither
+    """Of ``paths`` (repository paths, as ``all_content_files`` gives), the files that are neither
     content, images, documents' attached files nor Word files waiting in word/ (E118, E119):
     reported, never published (contract section 5)."""
     from article_reader import file_kind, nfc, stray_problem
@@ -195,7 +195,7 @@ def _articles(generator):
     generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
     root = generator.settings["REPO_ROOT"]
-    stray = stray_problems(root, content_files(root))
+    stray = stray_problems(root, all_content_files(root))
     generator.context.setdefault("PROBLEMS", []).extend(stray)
     log_problems(stray)
     LAST_BUILD.clear()

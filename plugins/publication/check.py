@@ -21,7 +21,7 @@ from article_reader import content_kind, nfc, read_source
 from problems import has_errors
 from unit_registry import load
 
-from . import build_now, check_source, content_files, duplicate_slug_problems, stray_problems
+from . import all_content_files, build_now, check_source, duplicate_slug_problems, stray_problems
 
 
 class GitError(Exception):
@@ -45,7 +45,7 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     """(problems to print, number of files checked)."""
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
-    files = list(content_files(str(root)))
+    files = list(all_content_files(str(root)))
     on_disk = {nfc(path): path for path in files if content_kind(path)}  # a Mac writes NFD names
     all_md = sorted(on_disk)
     if base is None:
