@@ -68,12 +68,18 @@ class UnitView:
     kind_text: str
     parent: str | None
     home: str | None           # path of its home page, when it has a site
-    retired: str = ""          # "ngừng hoạt động từ 30/06/2025"
+    start: dt.date | None = None       # its start day (contract section 4)
+    retired_on: dt.date | None = None  # set once the as-of day is past it: it owes nothing now
     rules: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
         return f"dv-{self.id}"
+
+    @property
+    def retired(self) -> str:
+        """"ngừng hoạt động từ 30/06/2025" (as the directory says it), "" while it works."""
+        return f"ngừng hoạt động từ {short_date(self.retired_on)}" if self.retired_on else ""
 
 
 def _cell(entry: dict) -> Cell:
@@ -110,27 +116,29 @@ def view(report, sites: dict | None = None) -> dict:
     registry, data = report.registry, report.data
     province, units = registry.province, registry.units
     as_of = report.as_of
-    rotas = {f"rota:{rota.id}": rota for rota in province.rotas}
     views = {}
     for entry in data["units"]:
         unit = units[entry["id"]]
         has_site = sites is not None and entry["id"] in sites and entry["id"] != "so"
+        retired = unit.retired_on if unit.retired_on is not None and unit.retired_on < as_of else None
         uv = UnitView(entry["id"], entry["name"], entry["kind"], KIND_VI.get(entry["kind"], entry["kind"]),
                       entry["parent"], f"{entry['id']}/" if has_site else None,
-                      f"ngừng hoạt động từ {short_date(unit.retired_on)}"
-                      if unit.retired_on is not None and unit.retired_on < as_of else "")
+                      report.start_days.get(entry["id"]), retired)
         by_rule: dict[str, list] = {}
         for p in entry["periods"]:
             by_rule.setdefault(p["rule"], []).append(p)
         for rule in [r.label for r in unit.quota]:
             if rule in by_rule:
                 entries = by_rule.pop(rule)
-                uv.rules.append(RuleView(rule_text(rule), _current(entries, as_of), [_cell(e) for e in entries[-RECENT:]]))
+                # the period holding the as-of day: a retired unit has none (its last ones are not "failing" now)
+                current = None if retired else _current(entries, as_of)
+                uv.rules.append(RuleView(rule_text(rule), current, [_cell(e) for e in entries[-RECENT:]]))
         for rota in province.rotas:
             if entry["id"] in rota.order:
                 entries = by_rule.pop(f"rota:{rota.id}", [])
                 uv.rules.append(RuleView(f"{rule_text(f'rota:{rota.id}', rota, units)}: {rota_duty(rota)}",
-                                         _current(entries, as_of), _rota_cells(rota, entries, as_of, units)))
+                                         None if retired else _current(entries, as_of),
+                                         _rota_cells(rota, entries, as_of, units)))
         views[uv.id] = uv
 
     years = quarter_years(report)
