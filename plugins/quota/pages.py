@@ -181,8 +181,9 @@ def _young(report) -> str:
         return ""
     start = report.registry.province.quota_start
     if (start is not None and first > start) or (report.as_of - first).days < 400:
-        return (f"Kho nội dung bắt đầu ghi từ ngày {short_date(first)}: trước ngày đó chưa có bài nào được ghi "
-                "vào kho nên chưa có số liệu. Bài viết cũ đưa vào kho về sau được tính vào lúc được đưa vào.")
+        return (f"Kho nội dung bắt đầu ghi từ ngày {short_date(first)}: trước ngày đó chưa có số liệu. Mỗi đơn vị "
+                "chỉ phải đăng bài từ ngày đơn vị có tên trong kho; tin cũ đưa vào kho là bài lưu trữ, "
+                "không tính vào định mức.")
     return ""
 
 

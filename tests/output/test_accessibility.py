@@ -8,6 +8,7 @@ never downloads a browser of its own here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -55,18 +56,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(demo_output):
-    """(base URL, page paths by name) of the demo output served on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(demo_output))
+@contextlib.contextmanager
+def served(folder: Path):
+    """The base URL of ``folder`` served on 127.0.0.1 by an http.server thread, while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", _pages(demo_output)
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(demo_output):
+    """(base URL, page paths by name) of the demo output served on 127.0.0.1."""
+    with served(demo_output) as base:
+        yield base, _pages(demo_output)
 
 
 @pytest.fixture(scope="module")

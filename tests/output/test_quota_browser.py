@@ -4,14 +4,11 @@ quarter's report prints on A4 landscape with its header row on every page (Chrom
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 
 import pytest
 
-from output.test_accessibility import _QuietHandler, _axe_source, _describe, _open, browser  # noqa: F401
+from output.test_accessibility import _axe_source, _describe, _open, browser, served  # noqa: F401
 from tooling import require
 
 pytestmark = pytest.mark.browser
@@ -21,15 +18,8 @@ PAGES = ["quota/", "quota/quy-2026-Q4/", "quota/quy-2025-Q2/", "xa-tan-hong/dinh
 
 @pytest.fixture(scope="module")
 def demo_site(quota_demo):
-    handler = functools.partial(_QuietHandler, directory=str(quota_demo))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(quota_demo) as base:
+        yield base
 
 
 @pytest.mark.parametrize("path", PAGES)

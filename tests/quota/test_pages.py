@@ -189,7 +189,7 @@ def test_the_box_is_off_by_default(demo_output):
 def test_a_young_repository_says_why_its_past_is_empty(rich_build):
     _, output = rich_build
     note = _page(output, "quota/index.html").xpath('//p[@class="quota-note"]')
-    assert _text(note[0]).startswith("Kho nội dung bắt đầu ghi từ ngày 01/09/2022: trước ngày đó chưa có bài nào")
+    assert _text(note[0]).startswith("Kho nội dung bắt đầu ghi từ ngày 01/09/2022: trước ngày đó chưa có số liệu.")
 
 
 def test_build_without_git_history_succeeds_and_says_why(tmp_path):
