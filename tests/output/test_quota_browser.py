@@ -94,3 +94,14 @@ def test_a_quarter_prints_on_a4_landscape_with_its_header_on_every_page(browser,
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(tmp_path / "quy.pdf"), str(tmp_path / "quy")],
                    check=True)
     assert list(tmp_path.glob("quy*.png"))
+
+
+@pytest.mark.tools
+def test_the_quota_pages_of_make_demo_are_valid_html(quota_demo):
+    require("java")
+    require("vnu")
+    from tooling import VNU_JAR
+
+    pages = [str(quota_demo / path / "index.html") for path in PAGES]
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", *pages], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
