@@ -53,15 +53,13 @@ def run_import(root: Path, target: Path, unit_id: str) -> int:
         print(f"{target}: thư mục không có tệp Word nào (.docx, .docm, .odt, .doc)", file=sys.stderr)
         return 2
     refused = 0
-    for path in documents:
-        try:
-            written = importer.import_file(path, shown_as=str(path))
-        except Refused as exc:
+    for shown, result in importer.import_files([(path, None, str(path)) for path in documents]):
+        if isinstance(result, Refused):
             refused += 1
-            print(f"{path}: {refusal(exc.key, **exc.args_)}", file=sys.stderr, flush=True)
+            print(f"{shown}: {refusal(result.key, **result.args_)}", file=sys.stderr, flush=True)
             continue
-        print(written.article, flush=True)
-        report(written, sys.stderr)
+        print(result.article, flush=True)
+        report(result, sys.stderr)
         sys.stderr.flush()
     if len(documents) > 1:
         print(f"Đã nhập {len(documents) - refused} trong {len(documents)} tệp Word"

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,59 +104,61 @@ class Importer:
                 return slug
             number += 1
 
-    # -- one document ----------------------------------------------------
+    # -- documents -------------------------------------------------------
     def import_file(self, path: Path, hint: Hint | None = None, shown_as: str | None = None) -> Written:
         """Raises opening.Refused for a file it will not convert (nothing is written then)."""
-        hint = hint or Hint()
-        docx = opening.docx_bytes(Path(path), self.soffice)
-        try:
-            doc = document.read(docx)
-        except opening.Refused:
-            raise
-        except Exception as exc:  # mammoth on a damaged part: KeyError, XML and zip errors
-            raise opening.Refused("broken", detail=f"{exc.__class__.__name__}: {exc}"[:120]) from None
-        if shaping.body_is_empty(doc):
-            raise opening.Refused("empty")
-        properties = opening.core_properties(docx)
-        shaping.take_title(doc, properties, _nfc(Path(path).stem), hint.title)
-        shaping.find_byline_author(doc)
-        shaping.attach_captions(doc)
+        return self.place(prepare(Path(path), hint, self.soffice), shown_as or str(path))
 
-        jpegs: dict[int, bytes] = {}
-        notes = list(doc.notes)
-        for photo in _photos_in_order(doc.blocks):
+    def import_files(self, jobs: list[tuple[Path, Hint | None, str]]):
+        """(shown name, Written or Refused) for each (path, hint, shown name), in order.
+
+        Documents are converted in a pool of processes, one per core (the photos are most
+        of the work); each is then placed in the repository here, one after another, so
+        that two of them never pick the same slug."""
+        workers = min(len(jobs), os.cpu_count() or 1)
+        arguments = [(path, hint, self.soffice) for path, hint, _ in jobs]
+        if workers <= 1:
+            yield from self._placed(jobs, map(_prepare_job, arguments))
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from self._placed(jobs, pool.map(_prepare_job, arguments))
+
+    def _placed(self, jobs, results):
+        for (_, _, shown), result in zip(jobs, results):
+            if isinstance(result, opening.Refused):
+                yield shown, result
+                continue
             try:
-                jpegs[photo.number] = photos.to_jpeg(photo.data, photo.content_type)
-            except photos.PhotoError as exc:
-                notes.append(note("photo_unreadable", number=photo.number, detail=exc))
+                yield shown, self.place(result, shown)
+            except opening.Refused as exc:
+                yield shown, exc
+
+    def place(self, prepared: "Prepared", shown_as: str) -> Written:
+        """Write a converted document as a new article of the unit, then check it."""
         now = build_now({"UNIT_REGISTRY": self.registry})
         year = f"{now:%Y}"
-        slug = self._slug(doc.title, year, len(jpegs))
-        names = {number: f"{slug}-{index}.jpg" for index, number in enumerate(sorted(jpegs), 1)}
+        slug = self._slug(prepared.title, year, len(prepared.jpegs))
+        names = {number: f"{slug}-{index}.jpg" for index, number in enumerate(sorted(prepared.jpegs), 1)}
 
         def source_of(photo):
             name = names.get(photo.number)
             return None if name is None else f"../images/{year}/{name}"
 
-        body = writer.markdown(doc.blocks, source_of)
-        author = next((a for a in (hint.author, doc.byline_author, properties["creator"],
-                                   properties["last_modified_by"]) if shaping.looks_like_name(_nfc(a))), "")
-        if not author:
-            notes.append(note("no_author"))
-        text = self._front_matter(_nfc(doc.title), _nfc(author), slug, now, _nfc(Path(path).name)) \
-            + "\n" + body
+        body = writer.markdown(prepared.blocks, source_of)
+        text = self._front_matter(prepared.title, prepared.author, slug, now, prepared.name) + "\n" + body
         article = self.unit_root / year / f"{slug}.md"
         files = {article: text.encode("utf-8")}
-        files.update({self.unit_root / "images" / year / name: jpegs[number] for number, name in names.items()})
+        files.update({self.unit_root / "images" / year / name: prepared.jpegs[number]
+                      for number, name in names.items()})
         self._write(files)
         self.taken_slugs().add(slug)
         rel = article.relative_to(self.root).as_posix()
         source = read_source(rel, text, self.zone)
         problems, _ = check_source(source, self.registry, str(self.root), now)
-        return Written(source=shown_as or str(path), article=rel,
+        return Written(source=shown_as, article=rel,
                        photos=[(self.unit_root / "images" / year / n).relative_to(self.root).as_posix()
                                for n in names.values()],
-                       problems=sorted(problems), notes=notes)
+                       problems=sorted(problems), notes=prepared.notes)
 
     def _front_matter(self, title: str, author: str, slug: str, now, source_name: str) -> str:
         approvers = "; ".join(f"{a.name} ({a.title})" if a.title else a.name for a in self.unit.approvers)
@@ -197,6 +200,55 @@ class Importer:
             if isinstance(exc, OSError):
                 raise opening.Refused("write_failed", detail=exc.strerror or str(exc)) from None
             raise
+
+
+@dataclass
+class Prepared:
+    """A document converted in memory, before it has a place in the repository."""
+
+    name: str                   # the file's name, for the article's first comment
+    title: str
+    author: str                 # "" when no name was found
+    blocks: list                # the body (document.Paragraph, Photos, ...)
+    jpegs: dict[int, bytes]     # photo number -> the JPEG the repository keeps
+    notes: list[str]
+
+
+def prepare(path: Path, hint: Hint | None, soffice: str | None) -> Prepared:
+    """Convert one document (raises opening.Refused); needs nothing of the repository."""
+    hint = hint or Hint()
+    docx = opening.docx_bytes(path, soffice)
+    try:
+        doc = document.read(docx)
+    except Exception as exc:  # mammoth on a damaged part: KeyError, XML and zip errors
+        raise opening.Refused("broken", detail=f"{exc.__class__.__name__}: {exc}"[:120]) from None
+    if shaping.body_is_empty(doc):
+        raise opening.Refused("empty")
+    properties = opening.core_properties(docx)
+    shaping.take_title(doc, properties, _nfc(path.stem), hint.title)
+    shaping.find_byline_author(doc)
+    shaping.attach_captions(doc)
+    jpegs: dict[int, bytes] = {}
+    notes = list(doc.notes)
+    for photo in _photos_in_order(doc.blocks):
+        try:
+            jpegs[photo.number] = photos.to_jpeg(photo.data, photo.content_type)
+        except photos.PhotoError as exc:
+            notes.append(note("photo_unreadable", number=photo.number, detail=exc))
+        photo.data = b""  # what goes back from a worker process: the JPEG only
+    author = next((_nfc(a) for a in (hint.author, doc.byline_author, properties["creator"],
+                                     properties["last_modified_by"]) if shaping.looks_like_name(_nfc(a))), "")
+    if not author:
+        notes.append(note("no_author"))
+    return Prepared(name=_nfc(path.name), title=_nfc(doc.title), author=author, blocks=doc.blocks,
+                    jpegs=jpegs, notes=notes)
+
+
+def _prepare_job(arguments) -> "Prepared | opening.Refused":
+    try:
+        return prepare(*arguments)
+    except opening.Refused as exc:
+        return exc
 
 
 def _photos_in_order(blocks: list):

@@ -36,6 +36,9 @@ class Refused(Exception):
         self.key = key
         self.args_ = args
 
+    def __reduce__(self):  # from a worker process, with its details
+        return (self.__class__, (self.key,), {"args_": self.args_})
+
 
 def is_word_file(path: Path) -> bool:
     """A file the import takes (by its name): Word's, LibreOffice's; not Word's lock files ("~$x.docx")."""

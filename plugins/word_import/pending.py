@@ -100,14 +100,13 @@ def import_waiting(root: Path, soffice: str | None) -> Outcome:
                 hints[target], entry_of[target] = hint, entry
             else:
                 outcome.refused.append((rel(entry), problem or f"không có tệp Word \"{rel(target)}\" mà tệp mục này nhắc tới"))
-        for path in documents:
-            try:
-                written = importer.import_file(path, hints.get(path), shown_as=rel(path))
-            except Refused as exc:
-                outcome.refused.append((rel(path), refusal(exc.key, **exc.args_)))
+        jobs = [(path, hints.get(path), rel(path)) for path in documents]
+        for (path, _, shown), (_, result) in zip(jobs, importer.import_files(jobs)):
+            if isinstance(result, Refused):
+                outcome.refused.append((shown, refusal(result.key, **result.args_)))
                 continue
-            outcome.written.append(written)
-            outcome.removed.append(rel(path))
+            outcome.written.append(result)
+            outcome.removed.append(shown)
             if path in entry_of:
                 outcome.removed.append(rel(entry_of[path]))
     return outcome
