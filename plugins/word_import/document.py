@@ -255,12 +255,9 @@ class _Reader:
             return [PhotoRef(photo)] if photo is not None else []
         if tag == "br":
             return [LineBreak()]
-        if tag in ("strong", "b"):
-            return _wrap(self.inline(el), "strong")
-        if tag in ("em", "i"):
-            return _wrap(self.inline(el), "em")
-        if tag in ("s", "del", "strike"):
-            return _wrap(self.inline(el), "s")
+        for kind, tags in (("strong", ("strong", "b")), ("em", ("em", "i")), ("s", ("s", "del", "strike"))):
+            if tag in tags:
+                return _wrap(self.inline(el), Delim(kind, True), Delim(kind, False))
         if tag in ("sup", "sub"):
             inner = self.inline(el)
             if not plain_text(inner):
@@ -272,10 +269,8 @@ class _Reader:
             text = plain_text(inner)
             if not href or href.startswith("#") or not text:
                 return [p for p in inner if not (isinstance(p, Text) and p.value.strip() == "↑")]
-            return _wrap_link(inner, href)
-        if tag in ("p", "div", "li", "ul", "ol", "table"):  # a block inside a line: its text
-            return self.inline(el)
-        return self.inline(el)
+            return _wrap(inner, Link(href, True), Link(href, False))
+        return self.inline(el)  # span, u, and a block inside a line: its text
 
     # -- blocks ------------------------------------------------------------
     def blocks(self, container) -> list:
@@ -405,33 +400,14 @@ def _take_mark(el) -> tuple[str, float | None]:
     return found.group(1), size
 
 
-def _wrap(pieces: list, kind: str) -> list:
-    """Emphasis around each stretch of text (photos leave it: a photo is a block of its own)."""
+def _wrap(pieces: list, opening, closing) -> list:
+    """``opening`` and ``closing`` (emphasis, a link) around each stretch of text; photos
+    leave it, as a photo is a block of its own."""
     out, run = [], []
 
     def flush():
         if plain_text(run):
-            out.extend([Delim(kind, True), *run, Delim(kind, False)])
-        else:
-            out.extend(run)
-        run.clear()
-
-    for piece in pieces:
-        if isinstance(piece, PhotoRef):
-            flush()
-            out.append(piece)
-        else:
-            run.append(piece)
-    flush()
-    return out
-
-
-def _wrap_link(pieces: list, href: str) -> list:
-    out, run = [], []
-
-    def flush():
-        if plain_text(run):
-            out.extend([Link(href, True), *run, Link(href, False)])
+            out.extend([opening, *run, closing])
         else:
             out.extend(run)
         run.clear()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,11 @@ def _entry(path: Path, unit_root: Path) -> tuple[Path | None, Hint, str]:
     return target, hint, ""
 
 
+def _key(path: Path) -> str:
+    """A path as compared with the one an entry file names (a Mac writes names in NFD)."""
+    return unicodedata.normalize("NFC", str(path))
+
+
 def import_waiting(root: Path, soffice: str | None) -> Outcome:
     """Import every Word file waiting in content/*/word/; remove what was imported."""
     registry = load(root)
@@ -97,18 +103,18 @@ def import_waiting(root: Path, soffice: str | None) -> Outcome:
         for entry in entries:
             target, hint, problem = _entry(entry, unit_root)
             if target is not None and target.is_file():
-                hints[target], entry_of[target] = hint, entry
+                hints[_key(target)], entry_of[_key(target)] = hint, entry
             else:
                 outcome.refused.append((rel(entry), problem or f"không có tệp Word \"{rel(target)}\" mà tệp mục này nhắc tới"))
-        jobs = [(path, hints.get(path), rel(path)) for path in documents]
+        jobs = [(path, hints.get(_key(path)), rel(path)) for path in documents]
         for (path, _, shown), (_, result) in zip(jobs, importer.import_files(jobs)):
             if isinstance(result, Refused):
                 outcome.refused.append((shown, refusal(result.key, **result.args_)))
                 continue
             outcome.written.append(result)
             outcome.removed.append(shown)
-            if path in entry_of:
-                outcome.removed.append(rel(entry_of[path]))
+            if _key(path) in entry_of:
+                outcome.removed.append(rel(entry_of[_key(path)]))
     return outcome
 
 

@@ -89,7 +89,7 @@ def _normalised(pieces: list) -> list:
     flat = []
     for piece in pieces:
         if isinstance(piece, Text):
-            value = piece.value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+            value = re.sub(" {2,}", " ", piece.value.replace("\t", " ").replace("\n", " ").replace("\r", " "))
             if flat and isinstance(flat[-1], Text):
                 flat[-1] = Text(flat[-1].value + value)
             else:
