@@ -100,9 +100,10 @@ def import_waiting(root: Path, soffice: str | None) -> Outcome:
             outcome.refused.extend((rel(p), str(exc)) for p in documents)
             continue
         hints, entry_of = {}, {}
+        waiting = {_key(p) for p in documents}
         for entry in entries:
             target, hint, problem = _entry(entry, unit_root)
-            if target is not None and target.is_file():
+            if target is not None and _key(target) in waiting:
                 hints[_key(target)], entry_of[_key(target)] = hint, entry
             else:
                 outcome.refused.append((rel(entry), problem or f"không có tệp Word \"{rel(target)}\" mà tệp mục này nhắc tới"))
