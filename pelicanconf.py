@@ -11,8 +11,11 @@ REPO_ROOT = os.environ.get("PROVINCE_ROOT", CODE_ROOT)
 sys.path.insert(0, os.path.join(CODE_ROOT, "plugins"))
 
 SITENAME = "Cổng thông tin ngành Giáo dục"  # replaced by the province's name
-SITEURL = ""
-FEED_DOMAIN = os.environ.get("SITEURL", "http://localhost:8000")
+SITEURL = ""  # links between pages are relative (unit_sites.links); absolute ones start at PUBLIC_URL
+# The portal's public address: feeds, share links.  Units' own `url:` are used only when
+# publishing (publishconf.py): this build is served whole from one address (`make serve`).
+PUBLIC_URL = os.environ.get("SITEURL", "http://localhost:8000").rstrip("/")
+UNIT_ADDRESSES = False
 RELATIVE_URLS = True
 PATH = os.path.join(REPO_ROOT, "content")
 THEME = os.path.join(CODE_ROOT, "theme")

@@ -64,6 +64,33 @@ def make_image(path: Path, size=(800, 600), color=(30, 120, 200), exif=None) -> 
     return path
 
 
+def make_docx(path: Path, paragraphs: list[str]) -> Path:
+    """A Word document (.docx: the OOXML parts Word itself needs) holding ``paragraphs``."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    body = "".join(f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>" for text in paragraphs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("[Content_Types].xml",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                      '<Default Extension="xml" ContentType="application/xml"/>'
+                      f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>')
+        docx.writestr("_rels/.rels",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        docx.writestr("word/document.xml",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                      f"<w:body>{body}</w:body></w:document>")
+    return path
+
+
 @dataclass
 class Result:
     returncode: int

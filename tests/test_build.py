@@ -10,7 +10,7 @@ import subprocess
 
 from lxml import etree, html
 
-from factory import CODE_ROOT, PYTHON
+from factory import CODE_ROOT, PYTHON, Province
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -229,6 +229,30 @@ def test_a_body_missing_from_the_store_is_read_again_from_its_file(province):
     assert "Đoạn văn cần có trên trang sau khi bộ nhớ đệm mất." in page.xpath("string(.//main)")
 
 
+def test_a_cache_restored_into_another_folder_serves_that_folder(province, tmp_path):
+    """As a CI runner restores cache/ into a new checkout: the cached articles belong to
+    the new folder (its body store, its files), not to the one that made the cache."""
+    province.article("thcs-a", "2024/a.md", title="Bài trong bộ nhớ đệm", image=False,
+                     body="Nội dung đọc từ bộ nhớ đệm đã khôi phục.\n")
+    province.build()
+    moved = tmp_path / "runner" / "repo"
+    moved.parent.mkdir()
+    shutil.copytree(province.root, moved, symlinks=True)
+    shutil.rmtree(province.root / "output")
+    shutil.rmtree(province.root / "cache")
+    repo = Province.__new__(Province)
+    repo.root = moved
+    for store in moved.glob("cache/*/bodies.sqlite*"):
+        store.unlink()  # a body is then read again from its file: the new folder's
+    unit_file = moved / "units/thcs-a.yml"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("Trường THCS A", "Trường THCS A mới"),
+                         encoding="utf-8")
+    out = repo.build(output=moved / "output")
+    page = html.parse(str(out / "thcs-a/bai-viet/bai-trong-bo-nho-dem.html"))
+    assert "Nội dung đọc từ bộ nhớ đệm đã khôi phục." in page.xpath("string(.//main)")
+    assert not (province.root / "cache").exists()  # nothing was written into the old folder
+
+
 def test_a_removed_article_disappears_from_output(province):
     province.article("thcs-a", "2024/a.md", title="Bài sẽ bị xóa")
     out = province.build()
@@ -265,14 +289,15 @@ def test_hidden_files_are_skipped_and_nested_pages_are_pages_for_build_and_check
     province.article("thcs-a", "2024/_nhap.md", title="Bài có tên bắt đầu bằng gạch dưới")
     province.write("content/thcs-a/.cu/b.md", "---\nsave_as: ../x.html\n---\n")  # an editor's leftover
     province.write("content/thcs-a/pages/gioi-thieu/lich-su.md",
-                   "---\ntitle: Lịch sử nhà trường\ndate: 2020-01-01\n---\n\nNội dung.\n")
+                   "---\ntitle: Lịch sử nhà trường\ndate: 2020-01-01\norder: 2\n---\n\nNội dung.\n")
     check = province.check()
     assert not any(".cu/b.md" in line for line in check.lines)
-    nested = [line for line in check.lines if "pages/gioi-thieu/lich-su.md" in line]
-    assert nested and all(": E101 " in line for line in nested)  # a page takes no date
+    # read as a page: an article could not have `order`, and would need an approver
+    assert not any("pages/gioi-thieu/lich-su.md" in line for line in check.lines)
     assert not any("_nhap.md" in line for line in check.lines)  # an article like any other, and valid
     out = province.build()
     assert (out / "thcs-a/bai-viet/bai-co-ten-bat-dau-bang-gach-duoi.html").exists()
+    assert (out / "thcs-a/trang/lich-su-nha-truong.html").exists()
 
 
 def test_the_so_has_a_feed_of_its_own_articles(province):

@@ -21,18 +21,55 @@ from types import SimpleNamespace
 import pytest
 
 from factory import CODE_ROOT, UNITS, Province
-from helpers_problems import (article, article_cases, broken_unit_case, line_of, output_files,
-                              page_text, parse_problems, setup_units)
+from helpers_problems import (CAPTION, IMAGE, article, article_cases, broken_unit_case, case, line_of, output_files,
+                              page_text, parse_problems, raw, setup_units)
 from problems import CATALOGUE
 
-ARTICLE_CASES = article_cases() + [broken_unit_case()]
+RETIRED_UNIT = ("id: truong-cu\nname: Trường Cũ\nkind: truong\nparent: phong-gddt-a\n"
+                "approvers:\n  - name: Nguyễn Văn Hiệu\n    title: Hiệu trưởng\nretired_on: 2024-06-30\n")
+# The habits of Word, Windows and phones (issue #15), each from the file a teacher would commit
+HABIT_CASES = [
+    case("e111-retired", "E111", "date:", "bài đề ngày 07/11/2024, sau ngày 30/06/2024 là ngày đơn vị truong-cu "
+         "ngừng hoạt động", unit="truong-cu", approved_by="Nguyễn Văn Hiệu",
+         files={"units/truong-cu.yml": RETIRED_UNIT, f"content/truong-cu{IMAGE}": "image"}),
+    raw("e118-md-txt", "E118", "---\ntitle: Bài lưu bằng Notepad {marker}\ndate: 2024-11-07\n---\n\n{marker}\n", 1,
+        'tệp "bai-viet.md.txt" là bài viết nhưng tên không kết thúc bằng .md nên không được đăng — '
+        'đổi tên tệp thành "bai-viet.md"', rel="content/thcs-a/2024/bai-viet.md.txt"),
+    raw("e119-rtf", "E119", "{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times New Roman;}}\\f0\\fs24 {marker}\\par}\n", 1,
+        'tệp "hoi-thi.rtf" không phải bài viết (.md), ảnh hay tệp đính kèm của văn bản nên không được dùng — '
+        "tệp Word không được đăng thẳng: chuyển thành bài viết bằng lệnh make import "
+        "DOCX=content/thcs-a/2024/hoi-thi.rtf UNIT=thcs-a", rel="content/thcs-a/2024/hoi-thi.rtf"),
+    case("e104-converted", "E104", "date:", 'ngày "07/11/2024 8h30" không đúng dạng — viết là 2024-11-07 08:30',
+         date="07/11/2024 8h30"),
+    case("e204-other-case", "E204", "Anh-Chung.JPG", 'có phải "/images/2024/anh-chung.jpg" không?', picture=False,
+         body=f'![Ảnh](/images/2024/Anh-Chung.JPG "{CAPTION}")\n'),
+    case("e204-near-miss", "E204", "anh-chun.jpg", 'có phải "/images/2024/anh-chung.jpg" không?', picture=False,
+         body=f'![Ảnh](../images/2024/anh-chun.jpg "{CAPTION}")\n', rel="content/thcs-a/2024/e204-near-miss.md"),
+    case("e210-windows", "E210", "C:\\Users", 'ảnh "C:\\Users\\Lan\\Pictures\\Khai giảng.JPG" là một tệp trên '
+         "máy tính của người viết, trang web không lấy được — chép ảnh vào thư mục content/thcs-a/images/ của kho "
+         "(ví dụ đặt tên khai-giang.jpg) rồi ghi đường dẫn /images/khai-giang.jpg", picture=False,
+         body=f'![Ảnh](C:\\Users\\Lan\\Pictures\\Khai giảng.JPG "{CAPTION}")\n'),
+    case("e210-featured", "E210", "image:", 'ảnh "D:/Ảnh/hoi-thi.jpg" là một tệp trên máy tính của người viết',
+         image="D:/Ảnh/hoi-thi.jpg", image_caption=CAPTION),
+    case("e211-spaces", "E211", "anh chung", 'tên tệp ảnh "anh chung.jpg" có dấu cách nên dòng ảnh '
+         '"/images/2024/anh chung.jpg" không đọc được — đổi tên tệp ảnh thành "anh-chung.jpg" (không dấu cách) '
+         "rồi ghi đường dẫn /images/2024/anh-chung.jpg", picture=False,
+         body=f'![Ảnh](/images/2024/anh chung.jpg "{CAPTION}")\n'),
+    case("e302-no-marks", "E302", "approved_by:", 'có phải "Nguyễn Văn Hiệu" không? ghi đúng họ tên một người duyệt',
+         approved_by="Nguyen Van Hieu"),
+    case("e302-one-letter", "E302", "approved_by:", 'có phải "Nguyễn Văn Hiệu" không?', approved_by="Nguyễn Văn Hiện"),
+    case("w606-backslash", "W606", "..\\images", 'đường dẫn ảnh "..\\images\\2024\\anh-chung.jpg" dùng dấu \\ kiểu '
+         'Windows; đã đọc là "../images/2024/anh-chung.jpg"', picture=False, published=True,
+         body=f'![Ảnh](..\\images\\2024\\anh-chung.jpg "{CAPTION}")\n', rel="content/thcs-a/2024/w606-backslash.md"),
+]
+ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"
 
 
 def owned_by_image_files(code: str) -> bool:
     """Codes about reading image files: tested with plugins/image_assets ("photos")."""
-    return code in ("E205", "W604") or (code.startswith("E2") and code > "E206")
+    return code in ("E205", "W604") or "E206" < code < "E210"
 
 
 def _by_path(problems):

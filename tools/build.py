@@ -58,7 +58,12 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True)
 
     from pelican import Pelican, signals
+    from pelican.log import console
     from pelican.settings import read_settings
+
+    # Pelican's closing line ("Done: Processed 41 articles, 0 drafts, ...") is English and counts
+    # what it read, not what was published: the Vietnamese summary below says that instead
+    console.quiet = True
 
     # A build holds ~10^6 long-lived objects (articles, their metadata and
     # lists); with the default thresholds the collector re-scans them again and
@@ -81,9 +86,12 @@ def main(argv=None) -> int:
         return 1
     _prune_old_caches(settings["CACHE_PATH"])
     import output_sync
+    import publication
     from article_reader import pelican_reader
 
-    stats = output_sync.LAST_COMMIT
+    stats, built = output_sync.LAST_COMMIT, publication.LAST_BUILD
+    print(f"Đã đăng {built.get('articles', 0)} bài viết và {built.get('pages', 0)} trang tĩnh; "
+          f"{built.get('errors', 0)} lỗi, {built.get('warnings', 0)} cảnh báo (xem các dòng ở trên).")
     print(f"Đã đọc {pelican_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
           f"dựng lại {stats.get('rendered', 0)} trang, ghi {stats.get('moved', 0)} tệp, "
           f"xóa {stats.get('removed', 0)} tệp cũ; {stats.get('files', 0)} tệp trong {output}.")

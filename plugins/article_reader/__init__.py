@@ -8,9 +8,10 @@ files (``python -m quota``, ``make check``) does not import Pelican.
 
 from __future__ import annotations
 
-from .source import ImageRef, Source, content_kind, read_source, slugify
+from .source import ImageRef, Source, content_kind, file_kind, nfc, read_source, slugify, stray_problem
 
-__all__ = ["ImageRef", "Source", "content_kind", "read_source", "slugify", "slim", "register"]
+__all__ = ["ImageRef", "Source", "content_kind", "file_kind", "nfc", "read_source", "slugify", "stray_problem",
+           "slim", "register"]
 
 
 # front-matter fields that pages show (the approval line, the order of a site's pages);

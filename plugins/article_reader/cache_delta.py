@@ -45,6 +45,25 @@ def install(generator) -> None:
         saved.append(True)
 
     generator.save_cache = save_cache
+    _rebase_entries(generator)
+
+
+def _rebase_entries(generator) -> None:
+    """A cached article carries the settings and the absolute path of the build that read
+    it; a cache restored into another folder (a CI runner, a fresh clone) would read and
+    write that folder's files (its body store, its file on a cache miss).  Entries handed
+    to this build take this build's settings and path."""
+    cached = generator.get_cached_data
+    settings, root = generator.settings, generator.path
+
+    def get_cached_data(filename, default=None):
+        content = cached(filename, default)
+        if content is not default and content is not None:
+            content.settings = settings
+            content.source_path = os.path.join(root, filename)
+        return content
+
+    generator.get_cached_data = get_cached_data
 
 
 def _load(path: str) -> dict:

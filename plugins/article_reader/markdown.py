@@ -2,7 +2,7 @@
 
 markdown-it-py gives every block its source lines, so an image, a raw HTML
 fragment or an unsafe link can be reported at its own line; it is also about
-twice as fast as python-markdown here (shared/notes/MEASURED.md).
+twice as fast as python-markdown here (measured: 1,469 against 785 files a second).
 
 Images leave the paragraph they were written in and become figures right
 after it (a figure cannot live inside a ``<p>``); several images in one
@@ -35,6 +35,10 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 _BROKEN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# An image whose caption Word typed in curly quotes (“…” or ‘…’), which CommonMark does not
+# take for a title: still an image with its caption
+_CURLY_TITLED = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?P<src>[^\s()]+)\s+(?:[“”„‟\"](?P<double>[^“”„‟\"]*)[“”„‟\"]"
+                           r"|[‘’‚‛'](?P<single>[^‘’‚‛']*)[‘’‚‛'])\s*\)")
 FIGURE_MARKER = "<!--figure:{}-->"
 
 
@@ -148,19 +152,29 @@ class _Renderer:
             if child.type in ("softbreak", "hardbreak"):
                 offset += 1
             if child.type == "image":
-                index = len(body.images)
                 body.images.append(BodyImage(
                     src=child.attrGet("src") or "", title=(child.attrGet("title") or "").strip(),
                     alt=child.content.strip(), line=line + offset, group=group))
-                marker = Token("html_block", "", 0)
-                marker.content = FIGURE_MARKER.format(index) + "\n"
-                markers.append(marker)
+                markers.append(_marker(len(body.images) - 1))
                 continue
             if child.type == "html_inline":
                 child.content = _sanitise(child.content, line + offset, body)
             if child.type == "text" and "![" in child.content:
+                left = []  # the text around the images read here
+                end = 0
                 for match in _BROKEN_IMAGE.finditer(child.content):
-                    body.broken_images.append((line + offset, match.group(0)))
+                    curly = _CURLY_TITLED.fullmatch(match.group(0))
+                    if curly is None:
+                        body.broken_images.append((line + offset, match.group(0)))
+                        continue
+                    body.images.append(BodyImage(
+                        src=curly["src"], title=(curly["double"] or curly["single"] or "").strip(),
+                        alt=curly["alt"].strip(), line=line + offset, group=group))
+                    markers.append(_marker(len(body.images) - 1))
+                    left.append(child.content[end:match.start()])
+                    end = match.end()
+                if end:
+                    child.content = "".join(left) + child.content[end:]
             kept.append(child)
         if markers:
             while kept and kept[-1].type in ("softbreak", "hardbreak"):
@@ -169,6 +183,13 @@ class _Renderer:
                 kept.pop(0)
             inline.children = kept
         return markers
+
+
+def _marker(index: int) -> Token:
+    """Where figure ``index`` goes (image_assets makes it)."""
+    marker = Token("html_block", "", 0)
+    marker.content = FIGURE_MARKER.format(index) + "\n"
+    return marker
 
 
 def _is_empty(output: list[Token]) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import fields as dataclass_fields
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from dates import parse_local_datetime
+from dates import date_hint, parse_local_datetime
 from lined_yaml import LinedDict, YamlError, parse
 from problems import Problem
 
@@ -26,11 +26,27 @@ from .markdown import RENDERER
 
 ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image",
                 "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug")
-PAGE_KEYS = ("title", "slug", "order")
+# contract section 5: a page takes any key an article takes (they do not decide whether it is published)
+PAGE_KEYS = ARTICLE_KEYS + ("order",)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_CATEGORY = "Tin tức"
 SUMMARY_WORDS = 45
-_FILE_NAME = re.compile(r"^[\w\-. /]+\.(jpe?g|png|gif|webp|heic|heif|bmp|tiff?)$", re.IGNORECASE)
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "avif", "svg")
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx")  # a document's file
+WORD_EXTENSIONS = ("docx", "doc", "odt")  # waiting in content/<unit>/word/ for `make import`
+_FILE_NAME = re.compile(r"^[\w\-. /]+\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
+# a file on the writer's own computer: "C:\Users\...", "D:/Ảnh/...", a network share "\\server\...", "file:///..."
+_OWN_COMPUTER = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|file:)", re.IGNORECASE)
+# the parts of an image line that Markdown did not read as an image: ![alt](destination "title")
+_WRITTEN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<inside>[^)]*)\)")
+_TITLE_QUOTES = "\"'“”„‟‘’‚‛"
+DATE_EXAMPLE = "viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2024-11-20 hoặc 2024-11-20 08:30"
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC (contract section 5): a Mac writes file names in NFD, Word can paste NFD text."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # tag and category names repeat across many lists
@@ -52,10 +68,56 @@ def content_kind(repo_path: str) -> str | None:
     Every ``content/**/*.md`` is content (contract section 2) except hidden files
     and folders (a leading "."), which editors and tools leave behind.
     """
-    parts = repo_path.split("/")
-    if parts[0] != "content" or not repo_path.endswith(".md") or any(p.startswith(".") for p in parts[1:]):
+    if not repo_path.startswith("content/") or not repo_path.endswith(".md") or "/." in repo_path:
         return None
-    return "page" if len(parts) >= 4 and parts[2] == "pages" else "article"
+    parts = repo_path.split("/", 3)
+    return "page" if len(parts) == 4 and parts[2] == "pages" else "article"
+
+
+def file_kind(repo_path: str) -> str | None:
+    """What a file under ``content/`` is (contract section 5): "article", "page", "image",
+    "attachment" (of a document, under van-ban/), "word" (waiting in word/), "hidden"
+    (a leading ".": what editors, git and macOS leave), or None: a file that is reported.
+
+    Every build asks for each of a province's ~100,000 files: the common cases come first."""
+    if "/." in repo_path:
+        return "hidden"
+    kind = content_kind(repo_path)
+    if kind is not None:
+        return kind
+    parts = repo_path.split("/", 3)
+    extension = repo_path.rpartition(".")[2].lower() if "." in parts[-1] else ""
+    if len(parts) >= 3 and extension in IMAGE_EXTENSIONS:
+        return "image"
+    if len(parts) == 4 and parts[2] == "van-ban" and extension in ATTACHMENT_EXTENSIONS:
+        return "attachment"
+    if len(parts) == 4 and parts[2] == "word" and extension in WORD_EXTENSIONS:
+        return "word"
+    return None
+
+
+def stray_problem(repo_path: str, head: bytes) -> Problem:
+    """The problem of a file that ``file_kind`` does not know (``head``: its first bytes).
+
+    An article under another name (``bai-viet.md.txt``: Windows hides the ``.txt`` that
+    Notepad adds; ``.MD``, ``.markdown``; a ``.txt`` that starts with front matter) is E118;
+    anything else E119, with a hint for Word files (``make import``)."""
+    name = repo_path.rsplit("/", 1)[-1]
+    lower = name.lower()
+    parts = repo_path.split("/")
+    unit = parts[1] if len(parts) > 2 else "<mã-đơn-vị>"
+    looks_written = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---")
+    for suffix in (".md.txt", ".markdown", ".md", ".txt"):  # ".md": written ".MD" (".md" is content)
+        if lower.endswith(suffix) and (suffix != ".txt" or looks_written):
+            return Problem(repo_path, 1, "E118", {"name": name, "fixed": name[:-len(suffix)] + ".md"})
+    extension = posixpath.splitext(lower)[1][1:]
+    if extension in WORD_EXTENSIONS + ("rtf",):
+        hint = (f"tệp Word không được đăng thẳng: chuyển thành bài viết bằng lệnh "
+                f"make import DOCX={repo_path} UNIT={unit}, hoặc chuyển tệp vào content/{unit}/word/ để chờ nhập")
+    else:
+        hint = (f"xóa tệp này khỏi content/ (hoặc thêm vào .gitignore); tệp đính kèm của văn bản "
+                f"(PDF, Word, Excel) đặt trong content/{unit}/van-ban/")
+    return Problem(repo_path, 1, "E119", {"name": name, "hint": hint})
 
 
 def _pickled_as_values(cls):
@@ -108,7 +170,8 @@ class Source:
 
 
 def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
-    """``path`` is the repository path ``content/<unit>/...``."""
+    """``path`` is the repository path ``content/<unit>/...``; both are read in NFC."""
+    path, text = nfc(path), nfc(text)
     parts = path.split("/")
     unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
     is_page = content_kind(path) == "page"
@@ -130,9 +193,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     for line, href in rendered.unsafe_links:
         source.problems.append(Problem(path, line, "E504", {"href": href}))
     for line, written in rendered.broken_images:
-        source.problems.append(Problem(path, line, "E201", {
-            "src": written, "hint": "cú pháp ảnh chưa đúng: tên tệp ảnh không được có dấu cách; "
-                                    "viết ![mô tả](/images/ten-tep.jpg \"Chú thích ảnh\")"}))
+        _broken_image(source, line, written)
     if not source.summary:
         words = rendered.text.split()
         source.summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
@@ -216,14 +277,15 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
                 "key": "order", "detail": "cần một số nguyên", "hint": "ví dụ: order: 1"}))
             order = 0
         source.fields["order"] = order
-        return
 
     if "date" not in data or data["date"] is None:
-        source.problems.append(Problem(path, data.line_of("date", data.line), "E103"))
+        if not source.is_page:  # a page needs no date: it is not scheduled by one
+            source.problems.append(Problem(path, data.line_of("date", data.line), "E103"))
     else:
         source.date = parse_local_datetime(data["date"], zone)
         if source.date is None:
-            source.problems.append(Problem(path, data.line_of("date"), "E104", {"value": data["date"]}))
+            source.problems.append(Problem(path, data.line_of("date"), "E104", {
+                "value": data["date"], "hint": date_hint(data["date"], DATE_EXAMPLE)}))
 
     fields = source.fields
     fields["author"] = _text_value(source, data, "author", "ví dụ: author: Nguyễn Thị Lan")
@@ -256,11 +318,14 @@ def _tags(source: Source, data: LinedDict) -> list[str]:
     raw = data.get("tags")
     if raw is None:
         return []
-    if isinstance(raw, str):
+    if isinstance(raw, str):  # "tags: giáo viên dạy giỏi, chuyển đổi số", as people write them
         raw = raw.split(",")
+    elif not isinstance(raw, (list, dict)):  # "tags: 2024"
+        raw = [raw]
     if not isinstance(raw, list) or any(isinstance(t, (dict, list)) for t in raw):
         source.problems.append(Problem(source.path, data.line_of("tags"), "E106", {
-            "key": "tags", "detail": "cần một danh sách từ khóa", "hint": "ví dụ: tags: [giáo viên dạy giỏi, chuyển đổi số]"}))
+            "key": "tags", "detail": "cần các từ khóa, cách nhau bởi dấu phẩy",
+            "hint": "ví dụ: tags: giáo viên dạy giỏi, chuyển đổi số (hoặc trong ngoặc vuông: [giáo viên dạy giỏi, chuyển đổi số])"}))
         return []
     tags = []
     for tag in raw:
@@ -272,7 +337,7 @@ def _tags(source: Source, data: LinedDict) -> list[str]:
 
 def _featured(source: Source, data: LinedDict) -> None:
     src = _text_value(source, data, "image", "ví dụ: image: /images/2024/khai-giang.jpg")
-    caption = _text_value(source, data, "image_caption", "viết chú thích ảnh trên một dòng")
+    caption = _unquoted(_text_value(source, data, "image_caption", "viết chú thích ảnh trên một dòng"))
     if not src:
         if caption:
             source.problems.append(Problem(source.path, data.line_of("image_caption"), "E206"))
@@ -282,6 +347,13 @@ def _featured(source: Source, data: LinedDict) -> None:
     _check_caption(source, ref, data.line_of("image_caption", line),
                    "thêm dòng 'image_caption: <mô tả ảnh, ít nhất 3 từ>' ngay dưới dòng image")
     source.images.append(ref)
+
+
+def _unquoted(text: str) -> str:
+    """A caption without the curly quotes Word puts around it ("“Lễ khai giảng”")."""
+    if len(text) > 2 and text[0] in "“„‟" and text[-1] in "”“":
+        return text[1:-1].strip()
+    return text
 
 
 def _body_images(source: Source, rendered) -> None:
@@ -298,6 +370,13 @@ def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, feat
                    featured=featured, group=group)
     if source.unit is None:
         return ref
+    if _OWN_COMPUTER.match(src):
+        source.problems.append(Problem(source.path, line, "E210", {
+            "src": src, "unit": source.unit, "name": _safe_name(re.split(r"[\\/]", src)[-1])}))
+        return ref
+    if "\\" in src:  # Windows writes folders with "\": read as "/", and the reviewer is told
+        written, src = src, src.replace("\\", "/")
+        source.problems.append(Problem(source.path, line, "W606", {"src": written, "fixed": src}))
     parts = _split_url(src)
     if parts is None or parts.scheme or src.startswith("//"):
         source.problems.append(Problem(source.path, line, "E502", {"src": src, "unit": source.unit}))
@@ -315,6 +394,37 @@ def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, feat
     return ref
 
 
+def _safe_name(name: str) -> str:
+    """A file name a web address can carry: "Ảnh khai giảng.JPG" -> "anh-khai-giang.jpg"."""
+    stem, extension = posixpath.splitext(name)
+    return (slugify(stem) or "anh") + extension.lower()
+
+
+def _broken_image(source: Source, line: int, written: str) -> None:
+    """An image line that Markdown read as text: a path on the writer's computer (E210), a file
+    name with spaces (E211), a caption not in quotes or another slip of the syntax (E201)."""
+    match = _WRITTEN_IMAGE.fullmatch(written)
+    inside = match["inside"].strip() if match else ""
+    quote = min((inside.find(q) for q in _TITLE_QUOTES if q in inside), default=len(inside))
+    destination = inside[:quote].strip()
+    first, _, rest = destination.partition(" ")
+    if source.unit is not None and _OWN_COMPUTER.match(destination):
+        name = re.split(r"[\\/]", destination)[-1]
+        source.problems.append(Problem(source.path, line, "E210", {
+            "src": destination, "unit": source.unit, "name": _safe_name(name)}))
+    elif rest and _IMAGE_FILE.search(destination):
+        folder, name = posixpath.split(destination.replace("\\", "/"))
+        safe = _safe_name(name)
+        source.problems.append(Problem(source.path, line, "E211", {
+            "src": destination, "name": name, "safe": safe, "fixed": posixpath.join(folder, safe)}))
+    elif rest and _IMAGE_FILE.search(first):
+        source.problems.append(Problem(source.path, line, "E201", {
+            "src": first, "hint": f'viết chú thích trong ngoặc kép: ![{match["alt"]}]({first} "{rest.strip()}")'}))
+    else:
+        source.problems.append(Problem(source.path, line, "E201", {
+            "src": written, "hint": "cú pháp ảnh chưa đúng; viết ![mô tả](/images/ten-tep.jpg \"Chú thích ảnh\")"}))
+
+
 def _split_url(src: str):
     """urlsplit, or None for a URL it refuses ("http://[x": a malformed host, never a local file)."""
     try:
@@ -325,7 +435,7 @@ def _split_url(src: str):
 
 def _check_caption(source: Source, ref: ImageRef, line: int, hint: str) -> None:
     caption = ref.caption
-    parts = _split_url(ref.src)
+    parts = _split_url(ref.src.replace("\\", "/"))
     name = posixpath.basename(parts.path if parts is not None else ref.src)
     stem = posixpath.splitext(name)[0]
     if not caption:

@@ -42,6 +42,48 @@ def parse_local_datetime(value, zone: ZoneInfo) -> dt.datetime | None:
         return None
 
 
+# Dates as Word, Windows and phones write them: 07/11/2022, 7-11-2022, 2022/11/7, "07/11/2022 8h30"
+_WRITTEN_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T,]+(\d{1,2})[:hg](\d{2})?)?$", re.IGNORECASE)
+_WRITTEN_YEAR_FIRST = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T,]+(\d{1,2})[:hg](\d{2})?)?$", re.IGNORECASE)
+
+
+def iso_suggestion(value) -> str | None:
+    """The contract's form of a date written another way (``07/11/2022`` -> ``2022-11-07``,
+    ``07/11/2022 8h30`` -> ``2022-11-07 08:30``), or None when it names no day.
+
+    Vietnamese write the day first; a value that is no day that way but is one
+    month first (a phone set to English: 11/25/2022) is read month first.
+    """
+    text = str(value).strip()
+    match = _WRITTEN_DAY_FIRST.match(text)
+    if match:
+        day, month, year, hour, minute = match.groups()
+        candidates = [(year, month, day), (year, day, month)]
+    else:
+        match = _WRITTEN_YEAR_FIRST.match(text)
+        if not match:
+            return None
+        year, month, day, hour, minute = match.groups()
+        candidates = [(year, month, day)]
+    for y, m, d in candidates:
+        try:
+            found = dt.date(int(y), int(m), int(d))
+        except ValueError:
+            continue
+        if hour is None:
+            return found.isoformat()
+        if int(hour) > 23 or int(minute or 0) > 59:
+            return None
+        return f"{found.isoformat()} {int(hour):02d}:{int(minute or 0):02d}"
+    return None
+
+
+def date_hint(value, example: str) -> str:
+    """How to fix a date that does not read: the value converted when it names a day, else ``example``."""
+    suggestion = iso_suggestion(value)
+    return f"viết là {suggestion} (năm-tháng-ngày)" if suggestion else example
+
+
 def long_date(value: dt.date) -> str:
     """"Thứ Hai, 07/11/2022"."""
     day = value.date() if isinstance(value, dt.datetime) else value

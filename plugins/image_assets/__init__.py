@@ -36,7 +36,8 @@ from pelican.generators import Generator
 import output_sync
 from article_reader.bodies import stored_html
 from article_reader.markdown import FIGURE_MARKER  # the reader leaves these where figures go
-from problems import Problem
+from article_reader.source import IMAGE_EXTENSIONS, nfc
+from problems import Problem, did_you_mean
 
 from . import render
 
@@ -64,18 +65,19 @@ def configure(settings) -> None:
     _inside_unit.clear()
     _stats.clear()
     _pictures.clear()
+    _unit_files.clear()
 
 
 _stats: dict[str, os.stat_result | None] = {}
 _pictures: dict[tuple, "Picture"] = {}
 
 
-def _picture(source: str, sha256: str, width: int, height: int, fingerprint: str) -> "Picture":
+def _picture(source: str, file: str, sha256: str, width: int, height: int, fingerprint: str) -> "Picture":
     """One Picture per file and settings, however many articles show it."""
-    key = (source, sha256, width, height, fingerprint)
+    key = (source, file, sha256, width, height, fingerprint)
     if key not in _pictures:
         _pictures[key] = Picture(source, render.cache_key(sha256, _config), width, height,
-                                 render.plan(width, height, _config["IMAGE_WIDTHS"]))
+                                 render.plan(width, height, _config["IMAGE_WIDTHS"]), file)
     return _pictures[key]
 
 
@@ -90,6 +92,38 @@ def _file_stat(absolute: str) -> os.stat_result | None:
     return _stats[absolute]
 
 
+_unit_files: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _files_of(repo_root: str, unit: str) -> dict[str, str]:
+    """Every file of a unit's folder: its repository path in NFC -> its path as on disk.
+
+    Read once per unit and build, only for an image not found under its own name: a Mac
+    writes file names in NFD, which an article's NFC text does not name byte for byte."""
+    key = (repo_root, unit)
+    if key not in _unit_files:
+        found = {}
+        for folder, dirs, files in os.walk(os.path.join(repo_root, "content", unit)):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = os.path.relpath(folder, repo_root).replace(os.sep, "/")
+            for name in files:
+                found.setdefault(nfc(f"{rel}/{name}"), f"{rel}/{name}")
+        _unit_files[key] = found
+    return _unit_files[key]
+
+
+def _not_found(article: str, ref, unit: str, files: dict[str, str]) -> Problem:
+    """E204, with the unit's image whose name is closest to the one written ("có phải … không?"):
+    the same name in another case, or a letter off; one in the same folder first."""
+    root = f"content/{unit}/"
+    folder = posixpath.dirname(ref.path)
+    images = sorted((path for path in files if path.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS),
+                    key=lambda path: (posixpath.dirname(path) != folder, path))
+    suggestion = did_you_mean(ref.path, images, key=lambda path: posixpath.basename(path).casefold(),
+                              shown=lambda path: "/" + path[len(root):])
+    return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit, "suggestion": suggestion})
+
+
 def _is_inside(unit_root: str, absolute: str) -> bool:
     key = (unit_root, absolute)
     if key not in _inside_unit:
@@ -101,11 +135,12 @@ def _is_inside(unit_root: str, absolute: str) -> bool:
 class Picture:
     """A checked image file and the files it becomes in ``output/``."""
 
-    source: str        # repository path, e.g. "content/thcs-x/images/2022/a.jpg"
+    source: str        # repository path in NFC, e.g. "content/thcs-x/images/2022/a.jpg" (output names)
     key: str           # content hash of the source and the settings
     width: int         # upright size of the original
     height: int
     sizes: tuple       # ((width, height), ...) written, smallest first
+    file: str = ""     # the repository path as on disk (another Unicode form of ``source``), read
 
     @functools.cached_property  # every srcset asks for it, ~1.6 million times in a province build
     def base(self) -> str:
@@ -127,43 +162,50 @@ class Picture:
                 yield name, self.url(size, kind)
 
 
-def picture_html(picture: Picture, prefix: str, alt: str, sizes: str, lazy: bool,
+def picture_html(picture: Picture, href, alt: str, sizes: str, lazy: bool,
                  css_class: str = "", max_width: int | None = None) -> str:
-    """A <picture> with WebP and JPEG srcsets; ``prefix`` leads to output/ from the page."""
+    """A <picture> with WebP and JPEG srcsets; ``href`` makes a link from the page to a path
+    under output/ (unit_sites.links.Links, or a page's path inside its own site)."""
     chosen = [s for s in picture.sizes if max_width is None or s[0] <= max_width] or [picture.sizes[0]]
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
-    webp = ", ".join(f"{esc(prefix + picture.url(s, 'webp'))} {s[0]}w" for s in chosen)
-    jpeg = ", ".join(f"{esc(prefix + picture.url(s, 'jpg'))} {s[0]}w" for s in chosen)
+    webp = ", ".join(f"{esc(href(picture.url(s, 'webp')))} {s[0]}w" for s in chosen)
+    jpeg = ", ".join(f"{esc(href(picture.url(s, 'jpg')))} {s[0]}w" for s in chosen)
     width, height = chosen[-1]
     attributes = f' class="{esc(css_class)}"' if css_class else ""
     loading = ' loading="lazy"' if lazy else ""
     return (f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-            f'<img{attributes} src="{esc(prefix + picture.url(chosen[-1], "jpg"))}" srcset="{jpeg}" sizes="{sizes}"'
+            f'<img{attributes} src="{esc(href(picture.url(chosen[-1], "jpg")))}" srcset="{jpeg}" sizes="{sizes}"'
             f' alt="{esc(alt)}" width="{width}" height="{height}"{loading} decoding="async"></picture>')
 
 
-def figure_html(ref, picture: Picture, page_dir: str, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
-    prefix = output_sync.root_from(page_dir) + "/" if page_dir else ""
-    inner = picture_html(picture, prefix, ref.alt or ref.caption, sizes, lazy)
-    large = html.escape(prefix + picture.output_path, quote=True)
+def figure_html(ref, picture: Picture, href, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
+    inner = picture_html(picture, href, ref.alt or ref.caption, sizes, lazy)
+    large = html.escape(href(picture.output_path), quote=True)
     return (f'<figure><a class="figure__link" href="{large}">{inner}</a>'
             f'<figcaption>{html.escape(ref.caption)}</figcaption></figure>')
+
+
+def _inside_site(content):
+    """Links from a content's page to pictures of its own site, relative to that site's folder:
+    the body is the same in the page and in the feed (xml:base), wherever the site is served."""
+    site_prefix = content.site.prefix if getattr(content, "site", None) is not None else ""
+    root = output_sync.root_from(posixpath.dirname(content.url)[len(site_prefix):])
+    return lambda path: f"{root}/{path[len(site_prefix):]}"
 
 
 class Featured(dict):
     """``content.featured``: url/width/height/caption/alt (the largest JPEG), and ready HTML.
 
-    Templates: ``{{ article.featured.html(SITEURL) }}`` (article page, lead story: not
-    lazy) and ``{{ article.featured.thumb_html(SITEURL) }}`` (cards: small, lazy, alt="").
+    Templates: ``{{ article.featured.html(LINKS) }}`` (article page, lead story: not
+    lazy) and ``{{ article.featured.thumb_html(LINKS) }}`` (cards: small, lazy, alt="");
+    ``LINKS`` is the page's unit_sites.links.Links.
     """
 
-    def html(self, siteurl: str = "") -> Markup:
-        prefix = f"{siteurl}/" if siteurl else ""
-        return Markup(picture_html(self["picture"], prefix, self["alt"], SIZES_BODY, lazy=False))
+    def html(self, href) -> Markup:
+        return Markup(picture_html(self["picture"], href, self["alt"], SIZES_BODY, lazy=False))
 
-    def thumb_html(self, siteurl: str = "") -> Markup:
-        prefix = f"{siteurl}/" if siteurl else ""
-        return Markup(picture_html(self["picture"], prefix, "", SIZES_CARD, lazy=True,
+    def thumb_html(self, href) -> Markup:
+        return Markup(picture_html(self["picture"], href, "", SIZES_CARD, lazy=True,
                                    css_class="card__image", max_width=THUMB_MAX))
 
 
@@ -205,12 +247,18 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
     (``attach`` finds it).
     """
     unit = ref.path.split("/")[1]
-    absolute = os.path.join(repo_root, ref.path)
+    file = ref.path
+    if _file_stat(os.path.join(repo_root, file)) is None:
+        files = _files_of(repo_root, unit)
+        if ref.path not in files:
+            return _not_found(article, ref, unit, files)
+        file = files[ref.path]  # the same name, in another Unicode form
+    absolute = os.path.join(repo_root, file)
     if not _is_inside(os.path.join(repo_root, "content", unit), absolute):
         return Problem(article, ref.line, "E501", {"src": ref.src, "unit": unit})
     stat = _file_stat(absolute)
     if stat is None:
-        return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit})
+        return _not_found(article, ref, unit, _files_of(repo_root, unit))
     fingerprint = _fingerprint[0]
     key = (absolute, stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"])
     if key not in _inspected:
@@ -227,7 +275,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
         args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
         return Problem(article, ref.line, facts["code"], args)
     width, height = facts["size"]
-    picture = _picture(ref.path, facts["sha256"], width, height, _fingerprint[0])
+    picture = _picture(ref.path, file, facts["sha256"], width, height, _fingerprint[0])
     if width < _config["IMAGE_MIN_WIDTH"]:
         _warned[(article, ref.line, ref.src)] = picture
         return Problem(article, ref.line, "W604", {"src": ref.src, "width": width, "height": height,
@@ -337,7 +385,7 @@ def body_html(content) -> Markup:
 def _body_html(content) -> Markup:
     images, pictures = content.source.images, content.figures
     body = [index for index, ref in enumerate(images) if not ref.featured]
-    page_dir = posixpath.dirname(content.url)  # pages are written at their URL (unit_sites)
+    href = _inside_site(content)  # pages are written at their URL (unit_sites)
     text = stored_html(content)
     groups: dict[int, list[int]] = {}
     for marker, index in enumerate(body):
@@ -350,7 +398,7 @@ def _body_html(content) -> Markup:
         for marker in members:
             ref, picture = images[body[marker]], pictures.get(body[marker])
             if picture:
-                figures.append(figure_html(ref, picture, page_dir, lazy=not first,
+                figures.append(figure_html(ref, picture, href, lazy=not first,
                                            sizes=SIZES_GALLERY if gallery else SIZES_BODY))
                 first = False
             else:
@@ -385,7 +433,8 @@ def publish(pictures, repo_root: str, workers: int = 0) -> dict:
     for key, picture in unique.items():
         target = os.path.join(cache_root, key)
         if not os.path.isdir(target):
-            jobs.append(render.Job(os.path.join(repo_root, picture.source), target, picture.sizes, dict(_config)))
+            jobs.append(render.Job(os.path.join(repo_root, picture.file or picture.source), target, picture.sizes,
+                                   dict(_config)))
     results = render.run_jobs(jobs, workers or _config["IMAGE_WORKERS"])
     stats = {"photos": len(unique), "processed": len(results), "cached": len(unique) - len(results),
              "bytes_written": sum(r[2] for r in results), "linked": 0, "copied": 0}

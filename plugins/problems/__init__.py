@@ -7,6 +7,7 @@ Every check reports a :class:`Problem`; the text a teacher reads comes from
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E103": ("thiếu ngày đăng (date)",
              "thêm một dòng 'date: 2024-11-20 08:30' (giờ địa phương)"),
     "E104": ("ngày \"{value}\" không đúng dạng",
-             "viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2024-11-20 hoặc 2024-11-20 08:30"),
+             "{hint}"),
     "E105": ("đường dẫn (slug) \"{slug}\" trùng với bài {other} của cùng đơn vị",
              "đổi tiêu đề hoặc thêm dòng 'slug: ten-khac' cho một trong hai bài"),
     "E106": ("giá trị của \"{key}\" không hợp lệ: {detail}",
@@ -39,6 +40,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "giữ một dòng và xóa dòng còn lại"),
     "E110": ("bài viết để trống, chưa có nội dung",
              "viết nội dung bài bên dưới dòng '---' thứ hai"),
+    "E111": ("bài đề ngày {day}, sau ngày {retired} là ngày đơn vị {unit} ngừng hoạt động",
+             "đơn vị đã ngừng hoạt động nên không đăng bài mới: đăng bài ở thư mục của đơn vị đang phụ trách "
+             "(content/<mã-đơn-vị>/), hoặc sửa 'date' nếu ghi nhầm ngày"),
+    "E118": ("tệp \"{name}\" là bài viết nhưng tên không kết thúc bằng .md nên không được đăng",
+             "đổi tên tệp thành \"{fixed}\" (trên Windows: bật View > File name extensions để thấy đuôi .txt)"),
+    "E119": ("tệp \"{name}\" không phải bài viết (.md), ảnh hay tệp đính kèm của văn bản nên không được dùng",
+             "{hint}"),
     # E2xx: images and captions
     "E201": ("ảnh \"{src}\" thiếu chú thích",
              "{hint}"),
@@ -47,7 +55,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E203": ("chú thích ảnh \"{src}\" chỉ là tên tệp",
              "thay bằng một câu mô tả nội dung ảnh, ví dụ: \"Học sinh lớp 5A trồng cây tại sân trường\""),
     "E204": ("không tìm thấy tệp ảnh \"{src}\"",
-             "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và tải ảnh vào thư mục content/{unit}/images/"),
+             "{suggestion}kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và tải ảnh vào thư mục content/{unit}/images/"),
     "E205": ("tệp \"{src}\" không phải là ảnh đọc được ({detail})",
              "xuất lại ảnh dạng JPEG hoặc PNG rồi tải lên thay tệp này"),
     "E206": ("có chú thích ảnh đại diện (image_caption) nhưng không có ảnh (image)",
@@ -59,13 +67,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E209": ("ảnh \"{src}\" ở định dạng {format}, trang web chưa dùng được",
              "xuất lại ảnh dạng JPEG rồi tải lên tệp .jpg: trên iPhone mở ảnh, bấm Chia sẻ > Lưu vào Tệp > Tùy chọn > chọn JPEG "
              "(hoặc Cài đặt > Camera > Định dạng > Tương thích nhất để máy chụp JPEG từ nay)"),
+    "E210": ("ảnh \"{src}\" là một tệp trên máy tính của người viết, trang web không lấy được",
+             "chép ảnh vào thư mục content/{unit}/images/ của kho (ví dụ đặt tên {name}) rồi ghi đường dẫn /images/{name}"),
+    "E211": ("tên tệp ảnh \"{name}\" có dấu cách nên dòng ảnh \"{src}\" không đọc được",
+             "đổi tên tệp ảnh thành \"{safe}\" (không dấu cách) rồi ghi đường dẫn {fixed}"),
     # E3xx: approval
     "E301": ("bài chưa có người duyệt (approved_by)",
              "thêm dòng 'approved_by: <họ tên lãnh đạo đơn vị>' sau khi lãnh đạo đã đọc và đồng ý đăng"),
     "E302": ("\"{name}\" không phải người duyệt bài của đơn vị {unit}",
-             "ghi đúng họ tên một người duyệt: {approvers}"),
+             "{suggestion}ghi đúng họ tên một người duyệt: {approvers}"),
     "E303": ("ngày duyệt \"{value}\" không đúng dạng",
-             "viết theo dạng năm-tháng-ngày, ví dụ: approved_on: 2024-11-20"),
+             "{hint}"),
     # E4xx: unit registry
     "E400": ("tệp đơn vị không đọc được: {detail}",
              "sửa cú pháp YAML (mỗi dòng 'khóa: giá trị', thụt lề bằng dấu cách)"),
@@ -86,7 +98,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E408": ("khóa \"{key}\" không dùng trong tệp này",
              "xóa dòng này; các khóa được dùng: {allowed}"),
     "E409": ("ngày \"{value}\" của \"{key}\" không đúng dạng",
-             "viết theo dạng năm-tháng-ngày, ví dụ 2025-07-01"),
+             "{hint}"),
     "E410": ("thiếu hoặc sai giá trị \"{key}\": {detail}",
              "{hint}"),
     "E411": ("cài đặt của tỉnh không hợp lệ: {detail}",
@@ -130,6 +142,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "dùng ảnh gốc có chiều rộng từ {min_width} điểm ảnh trở lên"),
     "W605": ("bài ở trạng thái nháp (draft), chưa được đăng",
              "khi bài đã sẵn sàng, xóa dòng 'status: draft' hoặc ghi 'status: published'"),
+    "W606": ("đường dẫn ảnh \"{src}\" dùng dấu \\ kiểu Windows; đã đọc là \"{fixed}\"",
+             "không cần sửa gấp; nên ghi {fixed} (dấu /) để trang xem trước của máy chủ git cũng hiện ảnh"),
 }
 
 
@@ -159,6 +173,18 @@ class Problem:
 class _Defaulting(dict):
     def __missing__(self, key):
         return ""
+
+
+def did_you_mean(value: str, choices, key=str.casefold, shown=lambda choice: choice) -> str:
+    """'có phải "<closest choice>" không? ' (difflib, compared through ``key``), or '' when none is close.
+
+    The message stays an error: the suggestion only saves the writer a search.
+    """
+    by_key = {}
+    for choice in choices:
+        by_key.setdefault(key(choice), choice)
+    found = difflib.get_close_matches(key(value), list(by_key), n=1, cutoff=0.75)
+    return f'có phải "{shown(by_key[found[0]])}" không? ' if found else ""
 
 
 def has_errors(problems) -> bool:

@@ -1,8 +1,9 @@
 """Decides what is published (contract section 6) and reports every problem.
 
 An article is published when it has no error, its unit is in the registry,
-it is approved by one of the unit's approvers, it is not a draft and its date
-has come.  Checks that depend on the registry or on other files run here,
+it is approved by one of the unit's approvers, it is not a draft, its date
+has come and is not after its unit's ``retired_on``.  Files under content/
+that are no content are reported too (``stray_problems``).  Checks that depend on the registry or on other files run here,
 each build, because the reader's result is cached by the article's content.
 A failing article is left out of every list, feed and page; the rest builds.
 """
@@ -18,10 +19,12 @@ from collections import defaultdict
 
 # Pelican and image_assets (which needs Pelican and Pillow) are imported where they
 # are used: the approval check alone serves `python -m quota`, which should not load them.
-from dates import long_date, parse_day
-from problems import Problem, has_errors, log_problems
+from dates import date_hint, long_date, parse_day, short_date
+from problems import Problem, did_you_mean, has_errors, log_problems
 
 logger = logging.getLogger(__name__)
+# What the last build in this process published and reported, for its closing summary
+LAST_BUILD: dict[str, int] = {}
 
 
 @functools.lru_cache(maxsize=4096)  # a unit's few approvers sign thousands of articles
@@ -36,13 +39,30 @@ def approval_problems(source, unit) -> list[Problem]:
     if not approver:
         problems.append(Problem(path, lines.get("approved_by", 1), "E301"))
     elif _name_key(approver) not in map(_name_key, unit.approver_names()):
+        from article_reader import slugify  # a name without its marks, or one letter off, is still close
+
         problems.append(Problem(path, lines["approved_by"], "E302", {
-            "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names())}))
+            "name": approver, "unit": unit.id, "approvers": "; ".join(unit.approver_names()),
+            "suggestion": did_you_mean(approver, unit.approver_names(), key=slugify)}))
     approved_on = fields.get("approved_on")
     if approved_on is None:
         problems.append(Problem(path, lines.get("approved_by", 1), "W602"))
     elif parse_day(approved_on) is None:
-        problems.append(Problem(path, lines["approved_on"], "E303", {"value": approved_on}))
+        problems.append(Problem(path, lines["approved_on"], "E303", {
+            "value": approved_on, "hint": date_hint(approved_on, "viết theo dạng năm-tháng-ngày, ví dụ: approved_on: 2024-11-20")}))
+    return problems
+
+
+def unit_problems(source, unit) -> list[Problem]:
+    """An article checked against its unit's file: its approver (E301-E303, W602), and a date
+    after the unit's ``retired_on`` (E111).  ``source`` needs ``path``, ``lines``, ``fields`` and
+    ``date`` (aware, in the province's zone): the build, `make check` and the quota's history
+    walk call this one function."""
+    problems = approval_problems(source, unit)
+    date = source.date
+    if unit.retired_on is not None and date is not None and date.date() > unit.retired_on:
+        problems.append(Problem(source.path, source.lines.get("date", 1), "E111", {
+            "day": short_date(date), "retired": short_date(unit.retired_on), "unit": unit.id}))
     return problems
 
 
@@ -57,7 +77,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
         problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
     front_matter_read = not any(p.code == "E100" for p in source.problems)
     if unit is not None and not source.is_page and front_matter_read:
-        problems.extend(approval_problems(source, unit))
+        problems.extend(unit_problems(source, unit))
     import image_assets
 
     for index, ref in enumerate(source.images):
@@ -75,6 +95,32 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
             problems.append(Problem(source.path, source.lines.get("date", 1), "W603",
                                     {"when": long_date(source.date) + source.date.strftime(" %H:%M")}))
     return problems, pictures
+
+
+def all_content_files(repo_root: str):
+    """The repository path (as on disk, unsorted) of every file under content/ but hidden ones."""
+    for folder, dirs, files in os.walk(os.path.join(repo_root, "content")):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, repo_root).replace(os.sep, "/")
+        yield from (f"{rel}/{name}" for name in files if not name.startswith("."))
+
+
+def stray_problems(repo_root: str, paths) -> list[Problem]:
+    """Of ``paths`` (repository paths, as ``all_content_files`` gives), the files that are neither
+    content, images, documents' attached files nor Word files waiting in word/ (E118, E119):
+    reported, never published (contract section 5)."""
+    from article_reader import file_kind, nfc, stray_problem
+
+    problems = []
+    for path in paths:
+        if file_kind(path) is None:
+            try:
+                with open(os.path.join(repo_root, path), "rb") as handle:
+                    head = handle.read(64)
+            except OSError:
+                head = b""
+            problems.append(stray_problem(nfc(path), head))
+    return problems
 
 
 def duplicate_slug_problems(sources) -> list[Problem]:
@@ -133,7 +179,14 @@ def _judge(generator, contents):
     all_problems.sort()
     generator.context.setdefault("PROBLEMS", []).extend(all_problems)
     log_problems(all_problems)
+    _count(all_problems)
     return published
+
+
+def _count(problems) -> None:
+    errors = sum(1 for p in problems if p.is_error)
+    LAST_BUILD["errors"] = LAST_BUILD.get("errors", 0) + errors
+    LAST_BUILD["warnings"] = LAST_BUILD.get("warnings", 0) + len(problems) - errors
 
 
 def _articles(generator):
@@ -141,7 +194,14 @@ def _articles(generator):
     # the pictures attached below, which every build works out again
     generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
+    root = generator.settings["REPO_ROOT"]
+    stray = stray_problems(root, all_content_files(root))
+    generator.context.setdefault("PROBLEMS", []).extend(stray)
+    log_problems(stray)
+    LAST_BUILD.clear()
+    _count(stray + generator.settings["UNIT_REGISTRY"].problems)
     published = _judge(generator, candidates)
+    LAST_BUILD["articles"] = len(published)
     generator.articles[:] = published
     generator.translations[:] = []
     generator.drafts[:] = []
@@ -152,6 +212,7 @@ def _articles(generator):
 def _pages(generator):
     candidates = generator.pages + generator.hidden_pages + generator.draft_pages
     generator.pages[:] = _judge(generator, candidates)
+    LAST_BUILD["pages"] = len(generator.pages)
     generator.hidden_pages[:] = []
     generator.draft_pages[:] = []
 

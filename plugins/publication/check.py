@@ -17,11 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from article_reader import content_kind, read_source
+from article_reader import content_kind, nfc, read_source
 from problems import has_errors
 from unit_registry import load
 
-from . import build_now, check_source, duplicate_slug_problems
+from . import all_content_files, build_now, check_source, duplicate_slug_problems, stray_problems
 
 
 class GitError(Exception):
@@ -38,31 +38,32 @@ def changed_files(root: Path, base: str) -> set[str]:
     git("rev-parse", "--verify", f"{base}^{{commit}}")
     files = set(git("-c", "core.quotepath=off", "diff", "--name-only", "--no-renames", base))
     files |= set(git("-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard"))
-    return files
+    return files  # as git stores them (NFD when a Mac wrote them)
 
 
 def run(root: Path, base: str | None = None, settings: dict | None = None) -> tuple[list, int]:
     """(problems to print, number of files checked)."""
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
-    content = root / "content"
-    found = (p.relative_to(root).as_posix() for p in content.rglob("*.md")) if content.is_dir() else ()
-    all_md = sorted(path for path in found if content_kind(path))
+    files = list(all_content_files(str(root)))
+    on_disk = {nfc(path): path for path in files if content_kind(path)}  # a Mac writes NFD names
+    all_md = sorted(on_disk)
     if base is None:
         wanted_files, wanted_units = set(all_md), None
-        problems = list(registry.problems)
+        problems = list(registry.problems) + stray_problems(str(root), files)
     else:
-        changed = changed_files(root, base)
+        changed = {nfc(path) for path in changed_files(root, base)}
+        problems = stray_problems(str(root), [path for path in files if nfc(path) in changed])
         changed_unit_ids = {Path(f).stem for f in changed if f.startswith("units/") and f.endswith(".yml")}
         wanted_units = {f.split("/")[1] for f in changed if f.startswith("content/") and f.count("/") >= 2}
         wanted_units |= changed_unit_ids
         wanted_files = {f for f in all_md if f in changed or f.split("/")[1] in changed_unit_ids}
-        problems = [p for p in registry.problems if p.path in changed]
+        problems += [p for p in registry.problems if p.path in changed]
     sources = []
     for path in all_md:
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
-        text = (root / path).read_text(encoding="utf-8", errors="replace")
+        text = (root / on_disk[path]).read_text(encoding="utf-8", errors="replace")
         sources.append(read_source(path, text, registry.province.zone))
     if base is not None:  # an image changed or deleted: re-check the articles that show it
         wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}

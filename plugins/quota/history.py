@@ -13,11 +13,13 @@ commit the walk re-decides only what the commit can have changed:
 * articles sharing a slug with an article whose slug changed (E105).
 
 An article is published at a commit when it is present, has no error from
-``read_source``, its unit is in the registry of that commit, ``approved_by``
-names one of the unit's approvers (``publication.approval_problems``), it is
-not a draft, its slug is unique among the unit's articles and every image it
+``read_source``, its unit is in the registry of that commit, it passes
+``publication.unit_problems`` there (``approved_by`` names one of the unit's
+approvers; its date is not after the unit's ``retired_on``), it is not a
+draft, its slug is unique among the unit's articles and every image it
 references is a file of the tree.  Its date only enters the publication time
-(``max(date, start of the last published run)``).
+(``max(date, start of the last published run)``).  Paths are compared in NFC,
+as the build compares them (a Mac commits NFD file names).
 
 The result, a :class:`History`, holds for every article "identity" (a file
 followed through renames, from its creation to its deletion) its versions
@@ -159,7 +161,10 @@ def check_repository(root) -> str:
 
 
 def read_log(root, since: str | None, head: str):
-    """Yield (sha, committer unix time, [(status, old, new, blob)]), oldest first, while git prints them."""
+    """Yield (sha, committer unix time, [(status, old, new, blob)]), oldest first, while git prints them;
+    paths in NFC."""
+    from article_reader import nfc
+
     rev = f"{since}..{head}" if since else head
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(
@@ -170,15 +175,15 @@ def read_log(root, since: str | None, head: str):
         for block in iter(lambda: proc.stdout.read(1 << 20), b""):
             chunks = (tail + block).split(b"\x01")
             tail = chunks.pop()
-            yield from (_log_entry(chunk) for chunk in chunks if chunk)
+            yield from (_log_entry(chunk, nfc) for chunk in chunks if chunk)
         if proc.wait() != 0:
             errors.seek(0)
             raise GitError(errors.read().decode("utf-8", "replace").strip())
         if tail:
-            yield _log_entry(tail)
+            yield _log_entry(tail, nfc)
 
 
-def _log_entry(chunk: bytes):
+def _log_entry(chunk: bytes, nfc):
     header, _, rest = chunk.partition(b"\0")
     sha, ct = header.decode().split()
     tokens = rest.lstrip(b"\n").split(b"\0")
@@ -192,10 +197,11 @@ def _log_entry(chunk: bytes):
         fields = meta[1:].decode().split()
         status, blob = fields[4][0], fields[3]
         if status in "RC":
-            old, new = tokens[i + 1].decode("utf-8", "surrogateescape"), tokens[i + 2].decode("utf-8", "surrogateescape")
+            old = nfc(tokens[i + 1].decode("utf-8", "surrogateescape"))
+            new = nfc(tokens[i + 2].decode("utf-8", "surrogateescape"))
             i += 3
         else:
-            old = new = tokens[i + 1].decode("utf-8", "surrogateescape")
+            old = new = nfc(tokens[i + 1].decode("utf-8", "surrogateescape"))
             i += 2
         changes.append((status, old, new, blob))
     return sha, int(ct), changes
@@ -244,13 +250,20 @@ class _AnyLine(dict):
         return 1
 
 
-def _approval_ok(parsed: Parsed, unit, path: str) -> bool:
-    from publication import approval_problems
+def _unit_allows(parsed: Parsed, unit, path: str, zone) -> bool:
+    """No error from ``publication.unit_problems`` (approval, retirement) under ``unit``."""
+    from publication import unit_problems
     from problems import has_errors
 
-    stub = SimpleNamespace(path=path, lines=_AnyLine(),
+    date = None if parsed.local_date is None else dt.datetime(*parsed.local_date, tzinfo=zone)
+    stub = SimpleNamespace(path=path, lines=_AnyLine(), date=date,
                            fields={"approved_by": parsed.approved_by, "approved_on": parsed.approved_on})
-    return not has_errors(approval_problems(stub, unit))
+    return not has_errors(unit_problems(stub, unit))
+
+
+def _publishing_terms(unit) -> tuple:
+    """What of a unit's file ``publication.unit_problems`` reads: a change re-decides its articles."""
+    return unit.approver_names(), unit.retired_on
 
 
 # -- the walk -------------------------------------------------------------------------------
@@ -434,8 +447,16 @@ class History:
     def latest_registry(self):
         return self.registry_at(len(self.shas) - 1)
 
+    def units_added(self) -> dict[str, int]:
+        """unit id -> index of the first commit whose tree holds units/<id>.yml (a start day, section 4)."""
+        found: dict[str, int] = {}
+        for index, blob_map in self.registries:
+            for path in blob_map:
+                found.setdefault(path[len("units/"):-len(".yml")], index)
+        return found
+
     def state_at(self, index: int):
-        """[(path, unit, publication time ts, send_to_so, n_images)] of articles published at ``index``."""
+        """[(path, unit, publication time ts, send_to_so, n_images, date ts)] of articles published at ``index``."""
         result = []
         if index < 0:
             return result
@@ -460,7 +481,7 @@ class History:
                 version = versions[position]
             _, path, unit, date_ts, send, n_images = version
             if path is not None and date_ts is not None:
-                result.append((path, unit, max(date_ts, times[start]), send, n_images))
+                result.append((path, unit, max(date_ts, times[start]), send, n_images, date_ts))
         return result
 
     def dump(self):
@@ -487,7 +508,7 @@ class Walker:
         self.registry = history.latest_registry()
         self.zone = self.registry.province.zone if self.registry else ZoneInfo("Asia/Ho_Chi_Minh")
         self.unit_files: dict = {}  # parsed and built unit files, for unit_registry.load_files
-        self.approvals: dict = {}   # (unit, approved_by, approved_on) -> approved, under self.registry
+        self.approvals: dict = {}   # (unit, approved_by, approved_on, day) -> allowed, under self.registry
 
     def _read(self, log, resources: contextlib.ExitStack):
         """The commits of ``log``, and their article versions parsed meanwhile by worker processes.
@@ -624,14 +645,15 @@ class Walker:
         changed = {uid for uid in set(old.units) | set(new.units)
                    if old.units.get(uid) is not new.units.get(uid)
                    and ((old.units.get(uid) is None) != (new.units.get(uid) is None)
-                        or old.units[uid].approver_names() != new.units[uid].approver_names())}
+                        or _publishing_terms(old.units[uid]) != _publishing_terms(new.units[uid]))}
         s.ensure(changed)
         return set().union(*(s.by_unit.get(uid, ()) for uid in changed))
 
     def _approved(self, parsed: Parsed, unit, path: str) -> bool:
-        key = (unit.id, parsed.approved_by, parsed.approved_on)
+        day = parsed.local_date[:3] if unit.retired_on is not None and parsed.local_date else None
+        key = (unit.id, parsed.approved_by, parsed.approved_on, day)
         if key not in self.approvals:
-            self.approvals[key] = _approval_ok(parsed, unit, path)
+            self.approvals[key] = _unit_allows(parsed, unit, path, self.zone)
         return self.approvals[key]
 
     def _evaluate(self, path: str, index: int) -> None:

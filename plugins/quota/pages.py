@@ -31,6 +31,8 @@ class UnitView:
     parent: str | None
     parent_name: str
     home: str | None         # path of its home page, when it has a site
+    start: dt.date | None = None       # its start day (contract section 4)
+    retired_on: dt.date | None = None  # set once the as-of day is past it: it owes nothing now
     rules: list = field(default_factory=list)
     current: Counter = field(default_factory=Counter)
 
@@ -68,16 +70,19 @@ def view(report, sites: dict | None = None) -> dict:
         unit = registry.units[entry["id"]]
         parent = entry["parent"]
         has_site = sites is not None and entry["id"] in sites and entry["id"] != "so"
+        retired = unit.retired_on if unit.retired_on is not None and unit.retired_on < report.as_of else None
         uv = UnitView(entry["id"], entry["name"], entry["kind"], KIND_VI.get(entry["kind"], entry["kind"]), parent,
                       registry.units[parent].name if parent in registry.units else "",
-                      f"{entry['id']}/" if has_site else None)
+                      f"{entry['id']}/" if has_site else None, report.start_days.get(entry["id"]), retired)
         by_rule = defaultdict(list)
         for p in entry["periods"]:
             by_rule[p["rule"]].append(p)
         for rule in [r.label for r in unit.quota]:
             if rule in by_rule:
                 entries = by_rule.pop(rule)
-                uv.rules.append(RuleView(rule, rule_text(rule), entries[-1], [_cell(e) for e in entries[-RECENT:]]))
+                # a retired unit has no current period: its last ones are not "failing" now
+                current = None if retired else entries[-1]
+                uv.rules.append(RuleView(rule, rule_text(rule), current, [_cell(e) for e in entries[-RECENT:]]))
         for rota in province.rotas:
             if entry["id"] in rota.order:
                 entries = by_rule.pop(f"rota:{rota.id}", [])

@@ -36,8 +36,9 @@ class Report:
     as_of: dt.date
     registry: object
     commit: str                      # the as-of commit ('' when none)
-    published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images)
+    published: list = field(default_factory=list)  # (path, unit, publication ts, send_to_so, images, date ts)
     units: list = field(default_factory=list)      # per unit, by id: outputs.UnitLines
+    start_days: dict = field(default_factory=dict)  # unit id -> its start day (section 4)
     quarters: list = field(default_factory=list)   # labels of the thi đua quarters
     school_year: int = 0             # first calendar year of the as-of day's school year (quota.xlsx)
 
@@ -58,12 +59,38 @@ class Report:
 
 def counted_articles(published, zone) -> list[Counted]:
     return [Counted(path, unit, dt.datetime.fromtimestamp(ts, zone).date(), send, images)
-            for path, unit, ts, send, images in published]
+            for path, unit, ts, send, images, _ in published]
+
+
+def day_start(day: dt.date, zone) -> float:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
 
 
 def next_day_start(day: dt.date, zone) -> float:
-    following = day + ONE_DAY
-    return dt.datetime(following.year, following.month, following.day, tzinfo=zone).timestamp()
+    return day_start(day + ONE_DAY, zone)
+
+
+def start_day(unit, province, added: dt.date | None) -> dt.date | None:
+    """A unit's start day (contract section 4): ``active_from``, else the day its file reached
+    the default branch (``added``), and never before the province's ``quota_start``."""
+    day = unit.active_from or added
+    if province.quota_start is not None and (day is None or day < province.quota_start):
+        return province.quota_start
+    return day
+
+
+def start_days(history, registry) -> dict[str, dt.date]:
+    """Every unit's start day; a unit that no commit holds yet starts on no day (absent)."""
+    zone = registry.province.zone
+    added = history.units_added()
+    days = {}
+    for unit_id, unit in registry.units.items():
+        index = added.get(unit_id)
+        day = start_day(unit, registry.province,
+                        None if index is None else dt.datetime.fromtimestamp(history.times[index], zone).date())
+        if day is not None:
+            days[unit_id] = day
+    return days
 
 
 def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportCache | None = None) -> Report:
@@ -82,28 +109,30 @@ def build_report(history, as_of: dt.date, fallback_registry=None, cache: ReportC
     province = registry.province
     zone = province.zone
     cutoff = next_day_start(as_of, zone)
-    # its date has not come by the end of the as-of day: not counted
-    published = [item for item in history.state_at(index) if item[2] < cutoff]
-    first_day = None
-    if history.times:
-        first_day = dt.datetime.fromtimestamp(min(history.times), zone).date()
-    report = Report(as_of, registry, history.shas[index] if index >= 0 else "", published)
-    quarters = thi_dua_quarters(registry, as_of)
+    starts = start_days(history, registry)
+    starts_at = {unit_id: day_start(day, zone) for unit_id, day in starts.items()}
+    # its date has not come by the end of the as-of day: not counted; dated before its
+    # unit's start day: archive, published and counted nowhere (section 6)
+    published = [item for item in history.state_at(index)
+                 if item[2] < cutoff and item[5] >= starts_at.get(item[1], item[5])]
+    report = Report(as_of, registry, history.shas[index] if index >= 0 else "", published, start_days=starts)
+    quarters = thi_dua_quarters(starts.values(), as_of)
     report.quarters = [q.label for q in quarters]
     report.school_year = school_year_of(as_of, province.school_year)
     by_unit = defaultdict(list)
     for item in published:
         by_unit[item[1]].append(item)
     cache = cache if cache is not None else ReportCache(None)
-    context = (repr(province), as_of.isoformat(), first_day and first_day.isoformat(), report.quarters)
+    context = (repr(province), as_of.isoformat(), report.quarters)
     for unit_id in sorted(registry.units):
         unit = registry.units[unit_id]
         mine = by_unit.get(unit_id, [])
-        key = value_hash((context, repr(unit), mine))
+        start = starts.get(unit_id, as_of)  # in no commit yet: nothing owed before the as-of day
+        key = value_hash((context, repr(unit), start.isoformat(), mine))
         lines = cache.get(key)
         if lines is None:
             articles = sorted(counted_articles(mine, zone), key=lambda a: a.day)
-            lines = unit_lines(unit_entry(unit, province, as_of, articles, first_day), articles, quarters,
+            lines = unit_lines(unit_entry(unit, province, as_of, articles, start), articles, quarters,
                                province.school_year, report.school_year)
             cache.put(key, lines)
         report.units.append(lines)
@@ -167,16 +196,13 @@ class ReportCache:
             write_cache(self.delta_path, chunks)
 
 
-def thi_dua_quarters(registry, as_of: dt.date) -> list[Period]:
+def thi_dua_quarters(starts, as_of: dt.date) -> list[Period]:
     """The quarters of the thi đua sheets: from the earliest start day of any unit to the as-of day."""
-    province = registry.province
-    starts = [u.active_from or province.quota_start for u in registry.units.values()]
-    starts = [s for s in starts if s] or [as_of]
-    return periods_between("quarter", min(starts), as_of)
+    return periods_between("quarter", min(starts, default=as_of), as_of)
 
 
-def unit_span(unit, province, as_of: dt.date, first_day: dt.date | None):
-    start = unit.active_from or province.quota_start or first_day or as_of
+def unit_span(unit, as_of: dt.date, start: dt.date):
+    """The days whose periods a unit owes: from its start day to the as-of day or its ``retired_on``."""
     last = as_of if unit.retired_on is None else min(as_of, unit.retired_on)
     return start, last
 
@@ -229,9 +255,9 @@ def period_entry(rule: str, period: Period, required: int, articles, channel: st
     }
 
 
-def unit_entry(unit, province, as_of: dt.date, articles, first_day=None) -> dict:
-    """The unit's entry of quota.json; ``articles`` its counted articles sorted by day."""
-    start, last = unit_span(unit, province, as_of, first_day)
+def unit_entry(unit, province, as_of: dt.date, articles, start: dt.date) -> dict:
+    """The unit's entry of quota.json; ``articles`` its counted articles sorted by day; ``start`` its start day."""
+    start, last = unit_span(unit, as_of, start)
     days = [a.day for a in articles]
     periods = []
     for rule in unit.quota:

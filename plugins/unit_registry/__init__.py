@@ -14,11 +14,12 @@ import hashlib
 import os
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dates import parse_day
+from dates import date_hint, parse_day
 from lined_yaml import LinedDict, LinedList, YamlError, parse
 from problems import Problem
 
@@ -29,6 +30,9 @@ EVERY = ("week", "month", "quarter", "semester", "year")
 ROTA_EVERY = ("week", "month", "quarter")
 CHANNELS = ("own", "so")
 UNIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Where a fork of the repository explains units/ (section "units/_province.yml" and after)
+MODEL_DOC = "docs/mo-hinh-noi-dung.md"
+DAY_EXAMPLE = "viết theo dạng năm-tháng-ngày, ví dụ 2025-07-01"
 # Top-level output paths the build writes itself (see unit_sites.paths).
 RESERVED_IDS = frozenset({
     "feeds", "quota", "admin", "theme", "bai-viet", "trang", "chuyen-muc", "the",
@@ -275,7 +279,8 @@ def _parse_mapping(content: bytes | OSError, rel: str, problems: list[Problem]) 
     try:
         if isinstance(content, OSError):
             raise content
-        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read
+        # as a text-mode read, in NFC (an approver's name pasted in NFD is the same name)
+        text = unicodedata.normalize("NFC", content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, 1, "E400", {"detail": f"không mở được tệp ({exc.__class__.__name__})"}))
         return None
@@ -316,7 +321,8 @@ def _day(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> dt.dat
         return None
     day = parse_day(data[key])
     if day is None:
-        problems.append(Problem(rel, data.line_of(key), "E409", {"key": key, "value": data[key]}))
+        problems.append(Problem(rel, data.line_of(key), "E409", {"key": key, "value": data[key],
+                                                                 "hint": date_hint(data[key], DAY_EXAMPLE)}))
     return day
 
 
@@ -503,7 +509,7 @@ def _parent_changes(data: LinedDict, rel: str, problems: list[Problem]) -> tuple
         start = _day(item, "from", rel, problems)
         parent = item.get("parent")
         if "from" not in item:
-            problems.append(Problem(rel, item.line, "E409", {"key": "from", "value": ""}))
+            problems.append(Problem(rel, item.line, "E409", {"key": "from", "value": "", "hint": DAY_EXAMPLE}))
         if not isinstance(parent, str):
             problems.append(Problem(rel, item.line_of("parent"), "E402"))
             continue
@@ -551,7 +557,7 @@ def _load_province(content: bytes | OSError | None, raw_units, problems: list[Pr
     rel = "units/_province.yml"
     if content is None:
         problems.append(Problem(rel, 1, "E411", {"detail": "không có tệp units/_province.yml",
-                                                 "hint": "tạo tệp theo mẫu trong README (name, timezone, quota_start, school_year)"}))
+                                                 "hint": f"tạo tệp theo mẫu trong {MODEL_DOC} (name, timezone, quota_start, school_year)"}))
         return Province()
     data = _read_mapping(content, rel, problems, memo).data
     if data is None:
@@ -622,7 +628,7 @@ def _month_day(value, line: int, key: str, rel: str, problems: list[Problem]):
 def _school_year(raw, line: int, rel: str, problems: list[Problem]) -> SchoolYear:
     if not isinstance(raw, LinedDict):
         problems.append(Problem(rel, line, "E411", {"detail": "school_year cần semester1_start, semester2_start, end",
-                                                    "hint": "xem mẫu trong README"}))
+                                                    "hint": f"xem mẫu trong {MODEL_DOC}"}))
         return SchoolYear()
     _unknown_keys(raw, SCHOOL_YEAR_KEYS, rel, problems)
     default = SchoolYear()
@@ -637,13 +643,13 @@ def _school_year(raw, line: int, rel: str, problems: list[Problem]) -> SchoolYea
 def _rotas(data: LinedDict, raw_units, rel: str, problems: list[Problem]) -> tuple[Rota, ...]:
     raw = data["rotas"]
     if not isinstance(raw, LinedList):
-        problems.append(Problem(rel, data.line_of("rotas"), "E411", {"detail": "rotas cần một danh sách", "hint": "xem mẫu trong README"}))
+        problems.append(Problem(rel, data.line_of("rotas"), "E411", {"detail": "rotas cần một danh sách", "hint": f"xem mẫu trong {MODEL_DOC}"}))
         return ()
     rotas = []
     for index, item in enumerate(raw):
         if not isinstance(item, LinedDict):
             problems.append(Problem(rel, raw.line_of(index), "E411", {"detail": "mỗi lịch trực cần id, every, count, start, order",
-                                                                     "hint": "xem mẫu trong README"}))
+                                                                     "hint": f"xem mẫu trong {MODEL_DOC}"}))
             continue
         _unknown_keys(item, ROTA_KEYS, rel, problems)
         rota_id = item.get("id")

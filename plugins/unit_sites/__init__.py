@@ -21,6 +21,7 @@ from publication import build_now
 
 import output_sync
 
+from . import links
 from .model import Listing, Site, TagGroup, YearArchive
 from .pages import PageSet, forget_site_parts, render_all, site_part
 
@@ -107,6 +108,8 @@ class SitesGenerator(Generator):
             _listings(site)
         self.sites = sites
         self.context["SITES"] = sites
+        self.context["SITE_MAP"] = links.SiteMap(sites, self.settings["PUBLIC_URL"],
+                                                 self.settings.get("UNIT_ADDRESSES", False))
         self.context["PORTAL"] = portal
         self.context["PROVINCE"] = registry.province
         self.context["UNITS"] = units
@@ -183,7 +186,8 @@ def _take_back_pages(generator, writer):
 def _template_functions(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify, "tu_khoa": tag_anchor})
-    pelican.settings.setdefault("JINJA_GLOBALS", {})["site_part"] = site_part
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
+        {"site_part": site_part, "href": links.href, "asset": links.asset, "absolute": links.absolute})
 
 
 def register():

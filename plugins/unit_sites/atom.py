@@ -27,41 +27,43 @@ def _el(parent, tag, text=None, **attrs):
     return element
 
 
-@functools.lru_cache(maxsize=8)  # one domain a build, 70,000 entries
-def _host(domain: str) -> str:
-    return urlsplit(domain).hostname or "localhost"
+@functools.lru_cache(maxsize=8)  # one address a build, 70,000 entries
+def _host(public_url: str) -> str:
+    return urlsplit(public_url).hostname or "localhost"
 
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def feed_bytes(*, title: str, feed_path: str, home_path: str, domain: str, entries, parts,
+def feed_bytes(*, title: str, feed_path: str, home_path: str, site_map, entries, parts,
                updated: dt.datetime) -> bytes:
     """``entries`` are published Pelican articles, newest first; ``parts`` their <entry>
-    elements, made by :func:`entry_bytes` (here or in an earlier build)."""
-    domain = domain.rstrip("/")
+    elements, made by :func:`entry_bytes` (here or in an earlier build).  Addresses are
+    absolute, each at its site's address (``site_map``: unit_sites.links.SiteMap)."""
     root = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
     root.set("{http://www.w3.org/XML/1998/namespace}lang", "vi")
-    _el(root, "id", f"{domain}/{feed_path}")
+    _el(root, "id", site_map.absolute(feed_path))
     _el(root, "title", title)
     newest = max((a.date for a in entries), default=updated)
     _el(root, "updated", _stamp(newest))
     _el(_el(root, "author"), "name", title)
-    _el(root, "link", rel="self", href=f"{domain}/{feed_path}", type="application/atom+xml")
-    _el(root, "link", rel="alternate", href=f"{domain}/{home_path}", type="text/html")
+    _el(root, "link", rel="self", href=site_map.absolute(feed_path), type="application/atom+xml")
+    _el(root, "link", rel="alternate", href=site_map.absolute(home_path), type="text/html")
     head = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     closing = head.rindex(b"</feed>")
     return head[:closing] + b"".join(parts) + head[closing:]
 
 
-def entry_bytes(article, unit, domain: str, with_content: bool) -> bytes:
+def entry_bytes(article, unit, site_map, with_content: bool) -> bytes:
     """One <entry>, as lxml's pretty printer writes it inside the feed, formatted directly:
     a province's feeds hold 70,000 entries, and building each as an lxml tree cost
     ~40 % of the render process that makes the feeds."""
-    domain = domain.rstrip("/")
-    host = _host(domain)
+    # the id names the article by the portal's host, whatever address its site has (an
+    # entry's id never changes when a unit gets an address of its own)
+    host = _host(site_map.public_url)
     url = article.url
+    address = site_map.absolute(url)
     lines = [
         "<entry>",
         f"  <id>{_text(f'tag:{host},{article.date:%Y-%m-%d}:{url}')}</id>",
@@ -71,7 +73,7 @@ def entry_bytes(article, unit, domain: str, with_content: bool) -> bytes:
         "  <author>",
         f"    <name>{_text(str(article.author) if getattr(article, 'author', None) else unit.name)}</name>",
         "  </author>",
-        f'  <link rel="alternate" href="{_attribute(f"{domain}/{url}")}" type="text/html"/>',
+        f'  <link rel="alternate" href="{_attribute(address)}" type="text/html"/>',
         f'  <category term="{_attribute(unit.id)}" scheme="{UNIT_SCHEME}" label="{_attribute(unit.name)}"/>',
         f'  <category term="{_attribute(article.category.name)}"/>',
         *(f'  <category term="{_attribute(tag.name)}"/>' for tag in getattr(article, "tags", [])),
@@ -79,7 +81,7 @@ def entry_bytes(article, unit, domain: str, with_content: bool) -> bytes:
     ]
     if with_content:
         # figures use paths relative to the article's page
-        lines.append(f'  <content type="html" xml:base="{_attribute(f"{domain}/{url}")}">'
+        lines.append(f'  <content type="html" xml:base="{_attribute(address)}">'
                      f"{_text(str(body_html(article)))}</content>")
     lines.append("</entry>\n")
     return "\n".join(lines).encode("utf-8")

@@ -61,6 +61,10 @@ class Site:
     categories: list = field(default_factory=list)   # Listing
     tags: list = field(default_factory=list)         # TagGroup, all on one page
     years: list = field(default_factory=list)         # YearArchive
+    # set by links.SiteMap: its public address ("https://.../", ending with "/"), and
+    # whether it is served at an address of its own (a unit's url:, publishing builds)
+    address: str = ""
+    own_host: bool = False
 
     @property
     def id(self) -> str:

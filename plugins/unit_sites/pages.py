@@ -13,7 +13,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import posixpath
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,20 +26,21 @@ import output_sync
 from blob_store import BlobStore
 from publication import build_now
 
+from . import links
 from .atom import entry_bytes, feed_bytes
 from .model import Listing
 
 PARALLEL_MIN_JOBS = 400
 ENTRIES_PER_WRITE = 256  # feed entries made with article pages, stored in batches
-_SITEURL_TOKEN = "\ue000siteurl\ue001"
 
 
 class CardCache:
-    """``card(article, SITEURL, show_unit, heading)`` for the list templates.
+    """``card(article, show_unit, heading)`` for the list templates.
 
     An article appears on many lists (home, category, tags, portal);
-    its card is rendered once, with a token for the page's relative root,
-    and each list only puts its own root in.
+    its card is rendered once for each way a page can link to the article's site
+    (inside that site, through the one output tree, or at its address: see links.Links),
+    with tokens for the page's relative roots, and each list only puts its own roots in.
     """
 
     # Jobs come site by site, so the cards of recent lists are what the next list needs;
@@ -51,17 +51,20 @@ class CardCache:
         self.template = template
         self.cards: OrderedDict[tuple, str] = OrderedDict()
 
-    def __call__(self, article, siteurl: str, show_unit: bool = False, heading: str = "h3") -> Markup:
-        key = (id(article), bool(show_unit), heading)
+    @pass_context
+    def __call__(self, context, article, show_unit: bool = False, heading: str = "h3") -> Markup:
+        page_links = context["LINKS"]
+        key = (id(article), bool(show_unit), heading, page_links.relation(article.site))
         html = self.cards.get(key)
         if html is None:
+            parts = links.Links.for_parts(page_links.site_map, page_links.site)
             html = self.cards[key] = self.template.render(
-                article=article, SITEURL=_SITEURL_TOKEN, show_unit=show_unit, heading=heading)
+                article=article, LINKS=parts, show_unit=show_unit, heading=heading)
             if len(self.cards) > self.SIZE:
                 self.cards.popitem(last=False)
         else:
             self.cards.move_to_end(key)
-        return Markup(html.replace(_SITEURL_TOKEN, siteurl))
+        return Markup(page_links.fill(html))
 
 
 _SITE_PARTS: dict[tuple[str, str], str] = {}  # emptied for each build (unit_sites.generate_context)
@@ -75,14 +78,15 @@ def forget_site_parts() -> None:
 def site_part(context, name: str, site) -> Markup:
     """``{{ site_part("_masthead", site) }}``: a part of the theme that shows only its site
     (masthead and menu, footer), the same on each of the site's pages: rendered once a
-    site, with the token for the page's relative root replaced.  Each output expression
+    site, with tokens for the page's relative roots replaced.  Each output expression
     of a page costs an escape; these parts were a third of them."""
     key = (name, site.id)
+    page_links = context["LINKS"]
     html = _SITE_PARTS.get(key)
     if html is None:
         html = _SITE_PARTS[key] = context.environment.get_template(f"{name}.html").render(
-            site=site, PROVINCE=context["PROVINCE"], SITEURL=_SITEURL_TOKEN)
-    return Markup(html.replace(_SITEURL_TOKEN, context["SITEURL"]))
+            site=site, PROVINCE=context["PROVINCE"], LINKS=links.Links.for_parts(page_links.site_map, site))
+    return Markup(page_links.fill(html))
 
 
 def _hash(*parts) -> str:
@@ -115,18 +119,20 @@ class PageSet:
         self.context["card"] = CardCache(generator.get_template("_card"))
         self.units = self.settings["UNIT_REGISTRY"].units
         self.now = build_now(self.settings)
-        self.domain = self.settings["FEED_DOMAIN"]
+        self.site_map = self.context["SITE_MAP"]
         self.per_page = self.settings["DEFAULT_PAGINATION"]
-        self.global_fp = _hash(theme_fingerprint(generator), self.domain, self.context["PROVINCE"].name,
+        addresses = self.site_map.fingerprint()
+        self.global_fp = _hash(theme_fingerprint(generator), addresses, self.context["PROVINCE"].name,
                                self.per_page)
-        # a feed entry shows no template: code (with the time zone: the cache folder's name) and address
-        self.entry_fp = _hash(os.path.basename(self.settings["CACHE_PATH"]), self.domain)
+        # a feed entry shows no template: code (with the time zone: the cache folder's name) and addresses
+        self.entry_fp = _hash(os.path.basename(self.settings["CACHE_PATH"]), addresses)
         self._articles: dict[int, str] = {}
         # the province's feed's entries, kept between builds
         self.feed_entries = BlobStore(os.path.join(self.settings["CACHE_PATH"], "feed-entries.sqlite"))
         self.fresh_entries: dict[str, bytes] = {}  # entries with bodies, made by article pages
         self.feeds_to_render: set[str] = set()  # sites whose own feed is rendered in this build
         self._sites: dict[str, str] = {}
+        self._theme_files: list[tuple[str, bytes]] | None = None
 
     # -- fingerprints -------------------------------------------------------
 
@@ -165,8 +171,8 @@ class PageSet:
                                article=article, category=article.category)
             unit = self.units[article.unit]
             if article.site.id in self.feeds_to_render:
-                self.fresh_entries[self._entry_key(article, True)] = entry_bytes(article, unit, self.domain, True)
-            self.feed_entries.put(self._entry_key(article, False), entry_bytes(article, unit, self.domain, False))
+                self.fresh_entries[self._entry_key(article, True)] = entry_bytes(article, unit, self.site_map, True)
+            self.feed_entries.put(self._entry_key(article, False), entry_bytes(article, unit, self.site_map, False))
             if len(self.feed_entries.pending) >= ENTRIES_PER_WRITE:
                 self.feed_entries.flush()
             return page
@@ -183,7 +189,7 @@ class PageSet:
         for article, key in zip(articles, keys):
             data = found.get(key)
             if data is None:
-                data = entry_bytes(article, self.units[article.unit], self.domain, with_content)
+                data = entry_bytes(article, self.units[article.unit], self.site_map, with_content)
                 if not with_content:
                     self.feed_entries.put(key, data)
             parts.append(data)
@@ -222,7 +228,7 @@ class PageSet:
         fingerprint = _hash(self.global_fp, title, home, with_content,
                             None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
-            title=title, feed_path=path, home_path=home, domain=self.domain, entries=articles,
+            title=title, feed_path=path, home_path=home, site_map=self.site_map, entries=articles,
             parts=self._entry_parts(articles, with_content), updated=self.now), feed=True)
 
     def jobs(self):
@@ -263,6 +269,19 @@ class PageSet:
         if lists:
             yield from self._lists(site)
             yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
+        if site.own_host:
+            yield from self._theme_copy(site)
+
+    def _theme_copy(self, site):
+        """A site served at its own address has the theme's files in its own folder (its pages
+        link there: links.Links.asset), so the folder is whole wherever it is uploaded."""
+        if self._theme_files is None:
+            static = Path(self.generator.theme, "static")
+            self._theme_files = [(path.relative_to(static).as_posix(), path.read_bytes())
+                                 for path in sorted(static.rglob("*")) if path.is_file()]
+        for relative, data in self._theme_files:
+            yield Job(f"{site.prefix}{links.THEME_FOLDER}/{relative}", output_sync.digest(data),
+                      lambda data=data: data)
 
     def _lists(self, site):
         """A site's home, categories, tags and archives."""
@@ -318,10 +337,9 @@ class PageSet:
 
 
 def render_page(generator, context: dict, path: str, template: str, **local) -> bytes:
-    """One page of the theme, its links relative to where it is written."""
+    """One page of the theme, its links made from where it is written (links.Links)."""
     values = dict(context)
-    relative = output_sync.root_from(posixpath.dirname(path))
-    values.update(SITEURL=relative, localsiteurl=relative, output_file=path, **local)
+    values.update(output_file=path, LINKS=links.Links.for_page(context["SITE_MAP"], path), **local)
     return generator.get_template(template).render(values).encode("utf-8")
 
 
