@@ -325,6 +325,7 @@ def test_once_approved_and_the_photo_captioned_the_article_builds(imported, tmp_
     check = province.check()
     assert check.returncode == 0, check.stdout
     assert {p.code for p in parse_problems(check.stdout)} <= {"W602", "W601"}
+    assert "/word/" not in check.stdout  # the Word file and its entry file wait there: not stray files
     out = province.build()
     page = out / UNIT / "bai-viet" / "hoi-thi-giao-vien-day-gioi-cap-truong-nam-hoc-2023-2024.html"
     html = page.read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ import zlib
 from pathlib import Path
 
 import olefile
+from article_reader.source import WORD_EXTENSIONS
 from lxml import etree
 
-WORD_SUFFIXES = (".docx", ".docm", ".odt", ".doc")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 LIBREOFFICE_SECONDS = 180
@@ -41,8 +41,9 @@ class Refused(Exception):
 
 
 def is_word_file(path: Path) -> bool:
-    """A file the import takes (by its name): Word's, LibreOffice's; not Word's lock files ("~$x.docx")."""
-    return (path.suffix.lower() in WORD_SUFFIXES and not path.name.startswith(("~$", ".")))
+    """A file the import takes (by its name, as the checks tell a Word file waiting in
+    word/): Word's, LibreOffice's; not Word's lock files ("~$x.docx")."""
+    return path.suffix.lower()[1:] in WORD_EXTENSIONS and not path.name.startswith(("~$", "."))
 
 
 def docx_bytes(path: Path, soffice: str | None) -> bytes:

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from article_reader.source import WORD_ENTRY_EXTENSIONS
 from lined_yaml import YamlError, parse
 from unit_registry import load
 
@@ -27,7 +28,6 @@ from .article import Hint, Importer, UnitError, Written
 from .messages import refusal
 from .opening import Refused, is_word_file
 
-ENTRY_SUFFIXES = (".yml", ".yaml")
 DEFAULT_COMMITTER = ("Nhập tệp Word", "nhap-tep-word@localhost")
 
 
@@ -90,7 +90,7 @@ def import_waiting(root: Path, soffice: str | None) -> Outcome:
         unit_root = word_dir.parent
         files = sorted(p for p in word_dir.iterdir() if p.is_file())
         documents = [p for p in files if is_word_file(p)]
-        entries = [p for p in files if p.suffix.lower() in ENTRY_SUFFIXES]
+        entries = [p for p in files if p.suffix.lower()[1:] in WORD_ENTRY_EXTENSIONS]
         if not documents and not entries:
             continue
         rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
