@@ -480,3 +480,13 @@ def test_pull_request_path_imports_commits_and_removes_the_word_files(tmp_path, 
                            f"VENV={CODE_ROOT / '.venv'}"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"content/{UNIT}/{YEAR}/le-khai-giang-nam-hoc-moi-2024-2025.md"
+
+
+def test_a_folder_of_the_unit_linked_elsewhere_is_not_written_through(province, tmp_path):
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (province.root / "content" / UNIT).mkdir(parents=True)
+    (province.root / "content" / UNIT / "images").symlink_to(outside)
+    result = run_import(province.root, str(bold_title_document(tmp_path / "a.docx")), "--unit", UNIT)
+    assert result.returncode == 1 and "ra ngoài thư mục của đơn vị" in result.stderr
+    assert list(outside.iterdir()) == [] and files_under(province.root / "content") == set()

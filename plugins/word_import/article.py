@@ -184,12 +184,13 @@ class Importer:
         """Create every file or none; never replace one, never write outside the unit's folder."""
         written = []
         try:
+            unit_real = os.path.realpath(self.unit_root)
             for path, data in files.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                unit_real = os.path.realpath(self.unit_root)
+                # where the folder is, or would be made (realpath follows the links that exist)
                 if not os.path.realpath(path.parent).startswith(unit_real + os.sep) \
                         or not unit_real.startswith(os.path.realpath(self.root / "content") + os.sep):
                     raise opening.Refused("write_failed", detail="đường dẫn ra ngoài thư mục của đơn vị")
+                path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
                 written.append(path)
                 with os.fdopen(fd, "wb") as out:
@@ -236,8 +237,10 @@ def prepare(path: Path, hint: Hint | None, soffice: str | None) -> Prepared:
         except photos.PhotoError as exc:
             notes.append(note("photo_unreadable", number=photo.number, detail=exc))
         photo.data = b""  # what goes back from a worker process: the JPEG only
-    author = next((_nfc(a) for a in (hint.author, doc.byline_author, properties["creator"],
-                                     properties["last_modified_by"]) if shaping.looks_like_name(_nfc(a))), "")
+    # the name the teacher gave with the upload as it is; the others only when they look like one
+    author = " ".join(_nfc(hint.author).split()) or next(
+        (_nfc(a) for a in (doc.byline_author, properties["creator"], properties["last_modified_by"])
+         if shaping.looks_like_name(_nfc(a))), "")
     if not author:
         notes.append(note("no_author"))
     return Prepared(name=_nfc(path.name), title=_nfc(doc.title), author=author, blocks=doc.blocks,
