@@ -8,7 +8,10 @@ caption, a byline): 50 documents (small: 10).  Each has two photos as Word keeps
 after its default compression (1600×1200) and one phone original (4000×3000, EXIF
 orientation 6 and GPS).  Then times one `python -m word_import <folder> --unit <unit>`
 into a fresh province repository (what `make import DOCX=<folder> UNIT=<unit>` runs),
-checks that every document became an article, and writes bench/results/word-import.json.
+checks that every document became an article, and writes bench/results/word-import.json
+with the wall time, the CPU time of the import's processes (documents are converted in
+one process per core) and the load average before the run: on a shared machine the wall
+time follows the load.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,10 +67,14 @@ def main() -> int:
         generated = time.perf_counter() - started
         province = Province(work / "repo")
         env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+        load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "word_import", str(folder), "--unit", "thcs-a",
                                "--root", str(province.root)], capture_output=True, text=True, env=env)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         articles = proc.stdout.split()
         if proc.returncode != 0 or len(articles) != count:
             print(proc.stderr, file=sys.stderr)
@@ -82,6 +90,8 @@ def main() -> int:
             "photos_written": len(images),
             "seconds": round(seconds, 2),
             "documents_per_s": round(count / seconds, 2),
+            "cpu_seconds": round(cpu, 2),  # of the import's processes: what a quiet machine's cores share
+            "load_average_before": round(load, 2),
             "goal_seconds": GOAL_SECONDS,
             "generate_seconds": round(generated, 2),
             "cores": os.cpu_count(),
@@ -90,8 +100,8 @@ def main() -> int:
         }
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "word-import.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"make import of {count} documents ({count * 3} photos): {seconds:.1f} s "
-          f"({count / seconds:.1f} documents/s; goal < {GOAL_SECONDS:.0f} s)")
+    print(f"make import of {count} documents ({count * 3} photos): {seconds:.1f} s, {cpu:.1f} s of CPU "
+          f"({count / seconds:.1f} documents/s; goal < {GOAL_SECONDS:.0f} s; load average before: {load:.1f})")
     return 0
 
 

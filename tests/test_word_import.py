@@ -490,3 +490,18 @@ def test_a_folder_of_the_unit_linked_elsewhere_is_not_written_through(province, 
     result = run_import(province.root, str(bold_title_document(tmp_path / "a.docx")), "--unit", UNIT)
     assert result.returncode == 1 and "ra ngoài thư mục của đơn vị" in result.stderr
     assert list(outside.iterdir()) == [] and files_under(province.root / "content") == set()
+
+
+def test_one_caption_under_photos_side_by_side_serves_both_and_says_so(tmp_path):
+    from word_import.article import prepare
+
+    doc = docx.Document()
+    doc.add_heading("Hội khỏe Phù Đổng cấp trường", level=1)
+    run = doc.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(photo()), width=Pt(200))
+    run.add_picture(io.BytesIO(photo(color=(200, 0, 0))), width=Pt(200))
+    add_text(doc, "Ảnh: Học sinh thi đấu các môn điền kinh", italic=True)
+    prepared = prepare(save(doc, tmp_path / "hkpd.docx"), None, None)
+    photos_block = next(b for b in prepared.blocks if hasattr(b, "photos"))
+    assert [p.caption for p in photos_block.photos] == ["Học sinh thi đấu các môn điền kinh"] * 2
+    assert any("ảnh 1, 2 dùng chung một chú thích" in n for n in prepared.notes)
