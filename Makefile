@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending
 
 setup: $(STAMP)
 
@@ -23,6 +23,14 @@ check: setup
 
 quota: setup
 	$(PY) -m quota $(if $(AS_OF),--as-of $(AS_OF))
+
+# A Word document (or every one in a folder) to an article of UNIT; prints each article's path.
+import: setup
+	@$(PY) -m word_import $(if $(DOCX),"$(DOCX)") $(if $(UNIT),--unit "$(UNIT)")
+
+# Pull requests: what waits in content/*/word/ becomes articles, committed on the current branch.
+import-pending: setup
+	@$(PY) -m word_import --pending
 
 # System tools the output checks need (Java + vnu, jing, Chromium + axe-core).
 test-tools: setup

@@ -33,7 +33,8 @@ DEFAULT_CATEGORY = "Tin tức"
 SUMMARY_WORDS = 45
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "avif", "svg")
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx")  # a document's file
-WORD_EXTENSIONS = ("docx", "doc", "odt")  # waiting in content/<unit>/word/ for `make import`
+WORD_EXTENSIONS = ("docx", "docm", "doc", "odt")  # waiting in content/<unit>/word/ for `make import`
+WORD_ENTRY_EXTENSIONS = ("yml", "yaml")  # the web editor's entry file beside an uploaded Word file
 _FILE_NAME = re.compile(r"^[\w\-. /]+\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
 _IMAGE_FILE = re.compile(r"\.(" + "|".join(IMAGE_EXTENSIONS) + r")$", re.IGNORECASE)
 # a file on the writer's own computer: "C:\Users\...", "D:/Ảnh/...", a network share "\\server\...", "file:///..."
@@ -91,7 +92,7 @@ def file_kind(repo_path: str) -> str | None:
         return "image"
     if len(parts) == 4 and parts[2] == "van-ban" and extension in ATTACHMENT_EXTENSIONS:
         return "attachment"
-    if len(parts) == 4 and parts[2] == "word" and extension in WORD_EXTENSIONS:
+    if len(parts) == 4 and parts[2] == "word" and extension in WORD_EXTENSIONS + WORD_ENTRY_EXTENSIONS:
         return "word"
     return None
 

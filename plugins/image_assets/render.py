@@ -44,6 +44,11 @@ DEFAULTS = {
     "IMAGE_WORKERS": 0,                 # 0: one process per core
 }
 
+# What the repository should keep of an original photo (contract section 8, W615): the
+# Word import never writes a larger one.
+ORIGINAL_MAX_SIDE = 2560
+ORIGINAL_MAX_BYTES = 2_000_000
+
 _TRANSPOSED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 
@@ -114,7 +119,7 @@ def original_icc(image: Image.Image) -> bytes | None:
     return image.info.get("icc_profile") or None
 
 
-def _renditions(original: Image.Image, sizes):
+def _renditions(original: Image.Image, sizes, resample=Image.Resampling.LANCZOS):
     """Yield (size, upright image with empty info), largest first."""
     exif = original.getexif()
     orientation = exif.get(0x0112, 1)
@@ -129,7 +134,7 @@ def _renditions(original: Image.Image, sizes):
         image = image.convert("RGBA" if has_alpha else "RGB")
     if image.size != stored:
         # reducing_gap: a cheap box reduce to ~3× the target first, then Lanczos
-        image = image.resize(stored, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        image = image.resize(stored, resample, reducing_gap=3.0)
     elif image is original:
         image = image.copy()
     # Rotate after shrinking; exif_transpose reads the orientation from the copied info.
@@ -146,19 +151,37 @@ def _renditions(original: Image.Image, sizes):
         yield size, current
 
 
+def upright(original: Image.Image, max_side: int, resample=Image.Resampling.BICUBIC) -> Image.Image:
+    """The photo as the renditions see it: upright, its long side at most ``max_side``, no
+    metadata kept.  What the Word import keeps of a document's photos in the repository
+    (bicubic: a phone photo shrinks from 4000 to 2560 px in half Lanczos's time, and the
+    renditions are made from this copy with Lanczos again)."""
+    width, height = original.size
+    if original.getexif().get(0x0112, 1) in _TRANSPOSED:
+        width, height = height, width
+    scale = min(1.0, max_side / max(width, height))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return next(_renditions(original, (size,), resample))[1]
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """An image JPEG can hold: transparency laid on white."""
+    if image.mode != "RGBA":
+        return image
+    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
 def _save(image: Image.Image, icc: bytes | None, folder: str, size, config) -> int:
     webp_name, jpeg_name = file_names(size)
     extra = {"icc_profile": icc} if icc else {}
     webp = os.path.join(folder, webp_name)
     image.save(webp, "WEBP", quality=config["IMAGE_WEBP_QUALITY"], method=config["IMAGE_WEBP_METHOD"],
                exif=b"", xmp=b"", **extra)
-    flat = image
-    if image.mode == "RGBA":
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
     jpeg = os.path.join(folder, jpeg_name)
-    flat.save(jpeg, "JPEG", quality=config["IMAGE_JPEG_QUALITY"], optimize=True, progressive=size[0] > 600,
-              **extra)
+    flatten(image).save(jpeg, "JPEG", quality=config["IMAGE_JPEG_QUALITY"], optimize=True,
+                        progressive=size[0] > 600, **extra)
     return os.path.getsize(webp) + os.path.getsize(jpeg)
 
 
