@@ -34,6 +34,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import output_sync
+from article_reader.files import inside_unit
 from article_reader.bodies import stored_html
 from article_reader.markdown import FIGURE_MARKER  # the reader leaves these where figures go
 from article_reader.source import IMAGE_EXTENSIONS, nfc
@@ -124,10 +125,12 @@ def _not_found(article: str, ref, unit: str, files: dict[str, str]) -> Problem:
     return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit, "suggestion": suggestion})
 
 
-def _is_inside(unit_root: str, absolute: str) -> bool:
-    key = (unit_root, absolute)
+def _is_inside(repo_root: str, file: str) -> bool:
+    """``file`` (a repository path as on disk) is its unit's own: article_reader.files.inside_unit,
+    the rule articles are read by too."""
+    key = (repo_root, file)
     if key not in _inside_unit:
-        _inside_unit[key] = os.path.realpath(absolute).startswith(os.path.realpath(unit_root) + os.sep)
+        _inside_unit[key] = inside_unit(os.path.join(repo_root, "content"), file[len("content/"):])
     return _inside_unit[key]
 
 
@@ -254,7 +257,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
             return _not_found(article, ref, unit, files)
         file = files[ref.path]  # the same name, in another Unicode form
     absolute = os.path.join(repo_root, file)
-    if not _is_inside(os.path.join(repo_root, "content", unit), absolute):
+    if not _is_inside(repo_root, file):
         return Problem(article, ref.line, "E501", {"src": ref.src, "unit": unit})
     stat = _file_stat(absolute)
     if stat is None:

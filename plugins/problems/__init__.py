@@ -131,6 +131,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "xóa đoạn HTML này, dùng định dạng Markdown thay thế"),
     "E504": ("liên kết \"{href}\" không an toàn",
              "chỉ dùng liên kết bắt đầu bằng https://, http://, mailto: hoặc đường dẫn trong trang"),
+    # robust (issue #10): what would stop a build is the problem of its own file
+    "E112": ("dòng này có ký tự điều khiển hoặc ký tự dành riêng ({code}) không hiện được trên trang web",
+             "xóa ký tự lạ này (thường do chép từ Word hoặc từ trang web khác): gõ lại dòng này, "
+             "hoặc dán vào Notepad rồi chép lại"),
+    "E113": ("giá trị của \"{key}\" quá dài ({length} ký tự; tối đa {limit})",
+             "rút gọn cho dưới {limit} ký tự: tiêu đề nên là một câu ngắn, chi tiết viết trong bài"),
+    "E114": ("tệp không phải UTF-8 (có vẻ là bảng mã {encoding}) nên chữ tiếng Việt sẽ bị lỗi",
+             "mở tệp, chọn Lưu thành (Save As) và chọn Encoding: UTF-8 rồi lưu lại; "
+             "trong Notepad: File > Save As > Encoding: UTF-8"),
+    "E115": ("tệp bài viết quá lớn ({size} MB; tối đa {limit} MB)",
+             "bài viết chỉ chứa chữ: ảnh để thành tệp riêng trong images/, bài quá dài thì tách thành nhiều bài"),
+    "E116": ("tệp \"{name}\" là liên kết (symbolic link) tới ngoài thư mục của đơn vị nên không được đọc",
+             "thay liên kết bằng chính tệp đó, đặt trong content/{unit}/"),
+    "E117": ("\"{name}\" không phải tệp thường (là {kind}) nên không được đọc",
+             "xóa mục này khỏi content/; bài viết là tệp văn bản .md bình thường"),
+    "E505": ("chương trình dựng trang gặp lỗi với tệp này ({detail}) nên tệp không được đăng",
+             "các bài khác vẫn được đăng; sửa lại những chỗ lạ trong tệp, nếu vẫn lỗi hãy báo cho quản trị "
+             "kèm dòng thông báo này"),
     # W6xx: warnings for the reviewer
     "W601": ("bài viết không có ảnh nào",
              "nên có ít nhất một ảnh có chú thích về sự kiện"),

@@ -17,11 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from article_reader import content_kind, nfc, read_source
+from article_reader import content_kind, nfc
+from article_reader.files import read_article
 from problems import has_errors
 from unit_registry import load
 
-from . import all_content_files, build_now, check_source, duplicate_slug_problems, stray_problems
+from . import build_now, check_source, content_entries, duplicate_slug_problems, special_problems, stray_problems
 
 
 class GitError(Exception):
@@ -45,15 +46,16 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     """(problems to print, number of files checked)."""
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
-    files = list(all_content_files(str(root)))
+    files, specials = content_entries(str(root))
     on_disk = {nfc(path): path for path in files if content_kind(path)}  # a Mac writes NFD names
     all_md = sorted(on_disk)
     if base is None:
         wanted_files, wanted_units = set(all_md), None
-        problems = list(registry.problems) + stray_problems(str(root), files)
+        problems = list(registry.problems) + stray_problems(str(root), files) + special_problems(specials)
     else:
         changed = {nfc(path) for path in changed_files(root, base)}
         problems = stray_problems(str(root), [path for path in files if nfc(path) in changed])
+        problems += special_problems([(path, kind) for path, kind in specials if nfc(path) in changed])
         changed_unit_ids = {Path(f).stem for f in changed if f.startswith("units/") and f.endswith(".yml")}
         wanted_units = {f.split("/")[1] for f in changed if f.startswith("content/") and f.count("/") >= 2}
         wanted_units |= changed_unit_ids
@@ -63,8 +65,7 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     for path in all_md:
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
-        text = (root / on_disk[path]).read_text(encoding="utf-8", errors="replace")
-        sources.append(read_source(path, text, registry.province.zone))
+        sources.append(read_article(str(root / "content"), str(root / on_disk[path]), registry.province.zone)[0])
     if base is not None:  # an image changed or deleted: re-check the articles that show it
         wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
     for source in sources:

@@ -88,11 +88,12 @@ class Parsed(NamedTuple):
     n_images: int           # body images + featured
 
 
-def parse_article(path: str, text: str) -> Parsed:
-    from article_reader import read_source
+def parse_article(path: str, data: bytes) -> Parsed:
+    """One committed version, read by ``article_reader.read_bytes`` as the build reads the file."""
+    from article_reader.source import read_bytes
     from problems import has_errors
 
-    source = read_source(path, text, _UTC)
+    source = read_bytes(path, data, _UTC)
     date = source.date
     local = None if date is None else (date.year, date.month, date.day, date.hour, date.minute, date.second)
     fields = source.fields
@@ -109,7 +110,7 @@ def parse_article(path: str, text: str) -> Parsed:
 def parse_versions(root, keys) -> list[Parsed]:
     """[(path, blob sha)] -> their Parsed, in order (run in a worker process for large histories)."""
     blobs = read_blobs(root, [blob for _, blob in keys])
-    return [parse_article(path, blobs.get(blob, b"").decode("utf-8", "replace")) for path, blob in keys]
+    return [parse_article(path, blobs.get(blob, b"")) for path, blob in keys]
 
 
 def is_article(path: str) -> bool:

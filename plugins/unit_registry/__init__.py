@@ -286,6 +286,14 @@ def _parse_mapping(content: bytes | OSError, rel: str, problems: list[Problem]) 
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, 1, "E400", {"detail": f"không mở được tệp ({exc.__class__.__name__})"}))
         return None
+    from article_reader.source import FORBIDDEN_CHARACTER
+
+    if FORBIDDEN_CHARACTER.search(text):  # a name that no feed or workbook can carry: the file is not read
+        for number, line in enumerate(text.split("\n"), 1):
+            found = FORBIDDEN_CHARACTER.search(line)
+            if found:
+                problems.append(Problem(rel, number, "E112", {"code": f"U+{ord(found.group()):04X}"}))
+        return None
     try:
         data = parse(text)
     except YamlError as exc:

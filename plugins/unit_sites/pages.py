@@ -225,11 +225,10 @@ class PageSet:
                                    site=site, listing=listing, heading_kind=heading_kind)
 
     def _feed(self, path: str, title: str, home: str, articles, with_content: bool) -> Job:
-        fingerprint = _hash(self.global_fp, title, home, with_content,
-                            None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
+        fingerprint = _hash(self.global_fp, title, home, with_content, *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, site_map=self.site_map, entries=articles,
-            parts=self._entry_parts(articles, with_content), updated=self.now), feed=True)
+            parts=self._entry_parts(articles, with_content)), feed=True)
 
     def jobs(self):
         """Site by site, so that one process renders a site's article pages and then its
