@@ -15,8 +15,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# PUBLISH=1: the publishing settings (publishconf.py: SITEURL required, units at their own `url:`)
+SETTINGS := $(if $(PUBLISH),publishconf.py,pelicanconf.py)
+
 html: setup
-	$(PY) tools/build.py
+	$(PY) tools/build.py --settings $(SETTINGS)
 
 check: setup
 	$(PY) -m publication.check $(if $(BASE),--base $(BASE))
