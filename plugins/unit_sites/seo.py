@@ -31,8 +31,11 @@ def page_path(path: str) -> str:
 
 
 def logo_path(unit) -> str:
-    """Where a unit's logo is written under output/ (its own file, in its site's folder)."""
-    return f"{unit.path_prefix}{unit.logo}" if unit.logo else ""
+    """Where a unit's logo is written under output/: its file as it is, in its site's folder,
+    beside (not among) the photos, which are re-encoded without metadata (image_assets)."""
+    if not unit.logo:
+        return ""
+    return f"{unit.path_prefix}bieu-trung{os.path.splitext(unit.logo)[1].lower()}"
 
 
 def logo_of(site) -> str:

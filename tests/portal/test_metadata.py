@@ -108,12 +108,12 @@ def test_robots_404_favicon_and_logo(demo_output):
             assert target.startswith("/"), target
     home = html.parse(str(demo_output / "thcs-nguyen-du" / "index.html"))
     assert home.find(".//link[@rel='icon']").get("href").endswith("theme/img/favicon.svg")
-    assert home.find(".//a[@class='masthead__logo']/img").get("src") == "./images/logo.png"
-    assert (demo_output / "thcs-nguyen-du" / "images" / "logo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert home.find(".//img[@class='masthead__logo']").get("src") == "./bieu-trung.png"
+    assert (demo_output / "thcs-nguyen-du" / "bieu-trung.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     other = html.parse(str(demo_output / "th-kim-dong" / "index.html"))
-    assert other.find(".//a[@class='masthead__logo']/img").get("src") == "../theme/img/logo.svg"  # the default
+    assert other.find(".//img[@class='masthead__logo']").get("src") == "../theme/img/logo.svg"  # the default
     data = json.loads(home.find(".//script[@type='application/ld+json']").text)
-    assert data["name"] == "Trường THCS Nguyễn Du" and data["logo"].endswith("/thcs-nguyen-du/images/logo.png")
+    assert data["name"] == "Trường THCS Nguyễn Du" and data["logo"].endswith("/thcs-nguyen-du/bieu-trung.png")
 
 
 def test_footer_masthead_and_dates_readers_see(demo_output):
