@@ -16,8 +16,14 @@ from factory import CODE_ROOT, PYTHON, Province
 BASE_DATE = "2026-11-16T09:00:00+07:00"   # the Monday of the fixed "now" (2026-11-20)'s week
 
 
+def ci_free(environment: dict) -> dict:
+    """The test's own CI variables (a token, an event) must not reach the province's commands."""
+    return {key: value for key, value in environment.items()
+            if not key.startswith(("GITHUB_", "GITLAB", "CI_")) and key not in ("CODE_QUALITY_REPORT",)}
+
+
 def run_review(province: Province, base: str, *extra, env=None):
-    environment = province._env()
+    environment = ci_free(province._env())
     environment.update(env or {})
     return subprocess.run([PYTHON, "-m", "review", "--root", str(province.root), "--base", base, *extra],
                           capture_output=True, text=True, env=environment, cwd=province.root)

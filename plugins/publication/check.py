@@ -130,6 +130,9 @@ def main(argv=None) -> int:
         return 2
     for problem in problems:
         print(problem)
+    from review.annotations import annotate_check  # under a CI: on the lines of the diff too
+
+    annotate_check(problems, root)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     print(f"Đã kiểm tra {checked} tệp bài viết: {errors} lỗi, {warnings} cảnh báo.", file=sys.stderr)

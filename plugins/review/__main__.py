@@ -13,6 +13,7 @@ from pathlib import Path
 
 from publication.check import GitError
 
+from .annotations import publish_review
 from .report import make_review, render, write
 
 
@@ -37,6 +38,8 @@ def main(argv=None) -> int:
     text = render(review, root)
     write(text, Path(args.output) if args.output else root / "output" / "review.md")
     sys.stdout.write(text)
+    for note in publish_review(text):
+        print(note, file=sys.stderr)
     return 0  # the report is made; `make check` is the gate that fails on errors
 
 
