@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending review
 
 setup: $(STAMP)
 
@@ -15,11 +15,18 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# PUBLISH=1: the publishing settings (publishconf.py: SITEURL required, units at their own `url:`)
+SETTINGS := $(if $(PUBLISH),publishconf.py,pelicanconf.py)
+
 html: setup
-	$(PY) tools/build.py
+	$(PY) tools/build.py --settings $(SETTINGS)
 
 check: setup
 	$(PY) -m publication.check $(if $(BASE),--base $(BASE))
+
+# The Văn phòng's review report of a change: stdout and output/review.md (docs/duyet-bai.md).
+review: setup
+	@$(PY) -m review $(if $(BASE),--base $(BASE))
 
 quota: setup
 	$(PY) -m quota $(if $(AS_OF),--as-of $(AS_OF))

@@ -342,7 +342,7 @@ def test_missing_so_and_province_files(tmp_path):
 
 
 def test_every_catalogue_code_is_triggered_here():
-    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES}
+    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES)
     # E505 is the build's safety net for a failure of its own code on one file: no known file
     # triggers it any more (each one found is now a code of its own)
     untested = sorted(code for code in CATALOGUE
@@ -454,6 +454,36 @@ def test_base_that_is_not_a_commit(git_province):
     result = git_province.check(base="khong-co-nhanh-nay")
     assert result.returncode == 2
     assert 'Không so sánh được với "khong-co-nhanh-nay"' in result.stderr
+
+
+# -- the publishing settings (publishconf.py) ---------------------------------------
+
+# code -> the SITEURL that triggers it; the line is publishconf.py's that reads SITEURL
+SETTINGS_CASES = {"E426": ["", "http://localhost:8000", "https://localhost:8000"]}
+
+
+@pytest.mark.parametrize("siteurl", SETTINGS_CASES["E426"])
+def test_e426_a_publishing_build_needs_an_https_siteurl(tmp_path, siteurl):
+    import os
+    import subprocess
+    import sys
+
+    line = line_of((CODE_ROOT / "publishconf.py").read_text(encoding="utf-8"), '= os.environ.get("SITEURL"')
+    env = dict(os.environ, SITEURL=siteurl, PYTHONPATH=str(CODE_ROOT / "plugins"))
+    result = subprocess.run([sys.executable, str(CODE_ROOT / "tools" / "build.py"), "--settings",
+                             str(CODE_ROOT / "publishconf.py"), "--output", str(tmp_path / "output")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f'publishconf.py:{line}: E426 địa chỉ công khai của cổng (biến môi trường '
+                                    f'SITEURL) "{siteurl}" thiếu hoặc không phải địa chỉ https://'), result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_make_html_publish_uses_the_publishing_settings():
+    import subprocess
+
+    plan = subprocess.run(["make", "-n", "-C", str(CODE_ROOT), "html", "PUBLISH=1"], capture_output=True, text=True)
+    assert "tools/build.py --settings publishconf.py" in plan.stdout, plan.stdout
 
 
 # -- docs/ma-loi.md --------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_a_unit_with_its_own_address_is_a_whole_site_at_that_address(published):
     for page in folder.rglob("*.html"):
         path = "/" + page.relative_to(folder).as_posix()
         for link in _links(page):
-            if link.startswith(("mailto:", "#", "https://www.facebook.com", "https://zalo.me")):
+            if link.startswith(("mailto:", "tel:", "#", "https://www.facebook.com", "https://zalo.me")):
                 continue
             target = urlsplit(_resolve(OWN, path, link))
             if f"{target.scheme}://{target.netloc}" != OWN:
@@ -115,3 +115,18 @@ def test_development_build_links_are_relative_within_one_tree(demo_output):
     sở = [a.get("href") for a in html.parse(str(demo_output / "bai-viet/day-manh-chuyen-doi-so-trong-quan-ly-giao-duc.html")).iter("a")]
     # the Sở's articles name their unit: the portal's home, not a folder without a page
     assert "../" in sở and not {"../so/", "so/", "./so/"} & set(sở)
+
+
+def test_a_published_build_never_names_localhost_or_the_build_folder(published):
+    """Feeds, share links, canonical links and sitemaps of a publishing build point at
+    SITEURL or a unit's `url:`: never at the development address nor at a local path."""
+    build_folder = str(published.parent)
+    offending = []
+    for file in published.rglob("*"):
+        if file.suffix in (".html", ".xml", ".txt", ".json", ".csv"):
+            text = file.read_text(encoding="utf-8")
+            if "localhost" in text or build_folder in text or str(CODE_ROOT) in text:
+                offending.append(file.relative_to(published).as_posix())
+    assert offending == []
+    home = html.parse(str(published / "thcs-nguyen-du/index.html"))
+    assert {a.get("href") for a in home.iter("a")} & {f"{PORTAL}/", f"{PORTAL}"}

@@ -122,6 +122,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "mỗi đơn vị một tên miền riêng: sửa 'url' của một trong hai đơn vị, hoặc xóa dòng đó"),
     "E421": ("tài khoản \"{value}\" không đúng dạng tài khoản trên máy chủ git",
              "ghi tên đăng nhập trên GitHub/GitLab/Forgejo trong ngoặc kép, ví dụ: \"@nvdtien\""),
+    "E426": ("địa chỉ công khai của cổng (biến môi trường SITEURL) \"{value}\" thiếu hoặc không phải địa chỉ https:// "
+             "nên không xuất bản được (tin RSS, liên kết chia sẻ sẽ trỏ sai chỗ)",
+             "đặt SITEURL là địa chỉ của cổng Sở, ví dụ: make html PUBLISH=1 SITEURL=https://sogddt.example.edu.vn "
+             "(trên CI: biến SITEURL trong phần Variables/Secrets của kho)"),
     # E5xx: safety
     "E501": ("đường dẫn ảnh \"{src}\" ra ngoài thư mục của đơn vị",
              "chỉ dùng ảnh trong content/{unit}/images/, viết dạng /images/tên-ảnh.jpg"),

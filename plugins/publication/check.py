@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from article_reader import content_kind, nfc
@@ -29,21 +30,59 @@ class GitError(Exception):
     pass
 
 
-def changed_files(root: Path, base: str) -> set[str]:
+def changes(root: Path, base: str) -> list[tuple[str, str, str]]:
+    """(status A/M/D/R/T, old path, new path) of every file that differs between ``base`` and the
+    working tree (uncommitted and untracked files included), renames followed; paths as git
+    stores them (NFD when a Mac wrote them)."""
     def git(*args):
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
         if result.returncode != 0:
             raise GitError(result.stderr.strip() or "git thất bại")
-        return [line for line in result.stdout.splitlines() if line]
+        return result.stdout
 
     git("rev-parse", "--verify", f"{base}^{{commit}}")
-    files = set(git("-c", "core.quotepath=off", "diff", "--name-only", "--no-renames", base))
-    files |= set(git("-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard"))
-    return files  # as git stores them (NFD when a Mac wrote them)
+    tokens = git("-c", "core.quotepath=off", "-c", "diff.renameLimit=20000", "diff", "--name-status",
+                 "-z", "-M", base).split("\0")
+    found, i = [], 0
+    while i < len(tokens) - 1:
+        status = tokens[i][:1]
+        if status in "RC":
+            found.append((status, tokens[i + 1], tokens[i + 2]))
+            i += 3
+        else:
+            found.append((status, tokens[i + 1], tokens[i + 1]))
+            i += 2
+    for path in git("-c", "core.quotepath=off", "ls-files", "-z", "--others", "--exclude-standard").split("\0"):
+        if path:
+            found.append(("A", path, path))
+    return found
+
+
+def changed_files(root: Path, base: str) -> set[str]:
+    """Every path a change adds, modifies or deletes (both names of a renamed file)."""
+    return {path for _, old, new in changes(root, base) for path in (old, new)}
+
+
+@dataclass
+class Examined:
+    """What `make check` found, and what it read to find it (`make review` reports on it)."""
+
+    problems: list
+    checked: set           # repository paths (NFC) of the content files checked
+    sources: dict          # path -> Source of every content file read (the checked ones' units)
+    registry: object
+    now: object
+    changed: set = field(default_factory=set)  # with a base: the changed paths (NFC)
+    pictures: dict = field(default_factory=dict)  # checked path -> {image index: Picture}
 
 
 def run(root: Path, base: str | None = None, settings: dict | None = None) -> tuple[list, int]:
     """(problems to print, number of files checked)."""
+    found = examine(root, base, settings)
+    return found.problems, len(found.checked)
+
+
+def examine(root: Path, base: str | None = None, settings: dict | None = None) -> Examined:
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
     files, specials = content_entries(str(root))
@@ -52,6 +91,7 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
     if base is None:
         wanted_files, wanted_units = set(all_md), None
         problems = list(registry.problems) + stray_problems(str(root), files) + special_problems(specials)
+        changed = set()
     else:
         changed = {nfc(path) for path in changed_files(root, base)}
         problems = stray_problems(str(root), [path for path in files if nfc(path) in changed])
@@ -68,11 +108,13 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
         sources.append(read_article(str(root / "content"), str(root / on_disk[path]), registry.province.zone)[0])
     if base is not None:  # an image changed or deleted: re-check the articles that show it
         wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
+    pictures = {}
     for source in sources:
         if source.path in wanted_files:
-            problems.extend(check_source(source, registry, str(root), now)[0])
+            found, pictures[source.path] = check_source(source, registry, str(root), now)
+            problems.extend(found)
     problems.extend(p for p in duplicate_slug_problems(sources) if p.path in wanted_files)
-    return sorted(problems), len(wanted_files)
+    return Examined(sorted(problems), wanted_files, {s.path: s for s in sources}, registry, now, changed, pictures)
 
 
 def main(argv=None) -> int:
@@ -89,6 +131,9 @@ def main(argv=None) -> int:
         return 2
     for problem in problems:
         print(problem)
+    from review.annotations import annotate_check  # under a CI: on the lines of the diff too
+
+    annotate_check(problems, root)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     print(f"Đã kiểm tra {checked} tệp bài viết: {errors} lỗi, {warnings} cảnh báo.", file=sys.stderr)
