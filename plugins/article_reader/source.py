@@ -279,13 +279,24 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     return source
 
 
+_PLACEHOLDER = re.compile("[\ue000-\ue00f]")
+
+
 def _forbidden_characters(source: Source, text: str) -> None:
-    """E112 at each line (the first five) holding a character no page or feed can carry."""
-    for number, line in enumerate(text.split("\n"), 1):
-        found = FORBIDDEN_CHARACTER.search(line)
+    """E112 at each line (the first five) of the front matter holding a control character, and
+    at each line holding a template's placeholder character.  A control character in the body
+    (Word pastes \\x07, \\x0b) is only dropped: it costs no article."""
+    lines = text.split("\n")
+    end = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), len(lines))
+    reported = 0
+    for number, line in enumerate(lines, 1):
+        found = (FORBIDDEN_CHARACTER if number <= end + 1 else _PLACEHOLDER).search(line)
         if found:
             source.problems.append(Problem(source.path, number, "E112", {"code": f"U+{ord(found.group()):04X}"}))
-            if len(source.problems) >= 5:
+            reported += 1
+            if reported >= 5:
                 return
 
 
