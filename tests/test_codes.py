@@ -62,7 +62,17 @@ HABIT_CASES = [
          'Windows; đã đọc là "../images/2024/anh-chung.jpg"', picture=False, published=True,
          body=f'![Ảnh](..\\images\\2024\\anh-chung.jpg "{CAPTION}")\n', rel="content/thcs-a/2024/w606-backslash.md"),
 ]
-ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES
+# contract section 12: an announcement's and a consultation's days
+PORTAL_CASES = [
+    case("e215-pinned", "E215", "pinned_until:", 'ngày "31/12/2024" của "pinned_until" không đúng dạng — '
+         "viết là 2024-12-31 (năm-tháng-ngày)", category="Thông báo", pinned_until="31/12/2024"),
+    case("e215-deadline", "E215", "deadline:", 'ngày "hết tháng 12" của "deadline" không đúng dạng — '
+         "viết theo dạng năm-tháng-ngày, ví dụ: deadline: 2024-12-15", category="Lấy ý kiến",
+         deadline="hết tháng 12"),
+]
+# triggered from real unit files by tests/portal/test_section_codes.py
+SECTION_CODES = {"W620", "W621", "W622", "W623"}
+ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"
 
@@ -315,7 +325,7 @@ def test_missing_so_and_province_files(tmp_path):
 
 
 def test_every_catalogue_code_is_triggered_here():
-    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES)
+    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES) | SECTION_CODES
     untested = sorted(code for code in CATALOGUE if code not in tested and not owned_by_image_files(code))
     assert untested == []
 
