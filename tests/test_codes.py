@@ -90,6 +90,17 @@ ROBUST_CASES = [
          picture=False, special="fifo"),
 ]
 ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + ROBUST_CASES
+# contract section 12: an announcement's and a consultation's days
+PORTAL_CASES = [
+    case("e215-pinned", "E215", "pinned_until:", 'ngày "31/12/2024" của "pinned_until" không đúng dạng — '
+         "viết là 2024-12-31 (năm-tháng-ngày)", category="Thông báo", pinned_until="31/12/2024"),
+    case("e215-deadline", "E215", "deadline:", 'ngày "hết tháng 12" của "deadline" không đúng dạng — '
+         "viết theo dạng năm-tháng-ngày, ví dụ: deadline: 2024-12-15", category="Lấy ý kiến",
+         deadline="hết tháng 12"),
+]
+# triggered from real unit files by tests/portal/test_section_codes.py
+SECTION_CODES = {"W620", "W621", "W622", "W623"}
+ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"
 
@@ -342,7 +353,7 @@ def test_missing_so_and_province_files(tmp_path):
 
 
 def test_every_catalogue_code_is_triggered_here():
-    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES)
+    tested = {c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES) | SECTION_CODES
     # E505 is the build's safety net for a failure of its own code on one file: no known file
     # triggers it any more (each one found is now a code of its own)
     untested = sorted(code for code in CATALOGUE

@@ -17,7 +17,7 @@ from dataclasses import fields as dataclass_fields
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from dates import date_hint, parse_local_datetime
+from dates import date_hint, parse_day, parse_local_datetime
 from lined_yaml import LinedDict, YamlError, parse
 from problems import Problem
 
@@ -25,7 +25,8 @@ from . import bodies
 from .markdown import RENDERER
 
 ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image",
-                "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug")
+                "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug",
+                "pinned_until", "deadline")  # contract section 12: announcements, consultations
 # contract section 5: a page takes any key an article takes (they do not decide whether it is published)
 PAGE_KEYS = ARTICLE_KEYS + ("order",)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -421,7 +422,22 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
             "key": "status", "detail": f"\"{status}\" không có", "hint": "ghi status: published hoặc status: draft"}))
         status = "published"
     fields["status"] = status
+    for key, example in (("pinned_until", "pinned_until: 2024-12-31"), ("deadline", "deadline: 2024-12-15")):
+        fields[key] = _day_value(source, data, key, example)
     _featured(source, data)
+
+
+def _day_value(source: Source, data: LinedDict, key: str, example: str) -> str | None:
+    """A day of the front matter (``2024-12-31``) as ISO text; None when absent or unreadable (E215)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    day = parse_day(value if not isinstance(value, str) else value.strip())
+    if day is None:
+        source.problems.append(Problem(source.path, data.line_of(key), "E215", {
+            "key": key, "value": value, "hint": date_hint(value, f"viết theo dạng năm-tháng-ngày, ví dụ: {example}")}))
+        return None
+    return day.isoformat()
 
 
 def _tags(source: Source, data: LinedDict) -> list[str]:

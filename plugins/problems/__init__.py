@@ -166,6 +166,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "khi bài đã sẵn sàng, xóa dòng 'status: draft' hoặc ghi 'status: published'"),
     "W606": ("đường dẫn ảnh \"{src}\" dùng dấu \\ kiểu Windows; đã đọc là \"{fixed}\"",
              "không cần sửa gấp; nên ghi {fixed} (dấu /) để trang xem trước của máy chủ git cũng hiện ảnh"),
+    # portal sections (TT 37/2020) and documents (contract section 12)
+    "E215": ("ngày \"{value}\" của \"{key}\" không đúng dạng",
+             "{hint}"),
+    "W620": ("đơn vị {unit} chưa có trang Giới thiệu (mục bắt buộc theo TT 37/2020)",
+             "tạo tệp content/{unit}/pages/gioi-thieu.md có 'title: Giới thiệu' và vài dòng về cơ cấu tổ chức, chức năng, nhiệm vụ"),
+    "W621": ("đơn vị {unit} chưa khai lãnh đạo (leaders) để hiện ở trang Giới thiệu",
+             "thêm vào tệp này mục 'leaders:', mỗi người một dòng '- name: ...' với title, phone, email, duties (mẫu trong docs/mo-hinh-noi-dung.md)"),
+    "W622": ("đơn vị {unit} chưa có bài nào trong chuyên mục bắt buộc: {missing}",
+             "đăng ít nhất một bài cho mỗi chuyên mục, ghi 'category: {first}' (đúng tên chuyên mục) ở phần đầu bài"),
+    "W623": ("cổng Sở chưa có liên kết thủ tục hành chính (mục bắt buộc theo TT 37/2020)",
+             "thêm vào tệp này mục 'procedures:', mỗi thủ tục một dòng '- title: ...' với url là địa chỉ https:// trên Cổng dịch vụ công"),
 }
 
 

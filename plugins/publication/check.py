@@ -114,7 +114,26 @@ def examine(root: Path, base: str | None = None, settings: dict | None = None) -
             found, pictures[source.path] = check_source(source, registry, str(root), now)
             problems.extend(found)
     problems.extend(p for p in duplicate_slug_problems(sources) if p.path in wanted_files)
+    problems.extend(_section_problems(registry, sources, now, wanted_units))
     return Examined(sorted(problems), wanted_files, {s.path: s for s in sources}, registry, now, changed, pictures)
+
+
+def _section_problems(registry, sources, now, wanted_units) -> list:
+    """W620-W623 (portal_sections) from the files that would be published: each unit's
+    categories and pages; with a base, for the units the change touches only."""
+    from article_reader import slugify
+    from portal_sections import section_problems
+
+    from . import is_published
+
+    categories, pages = {}, {}
+    for source in sources:
+        if source.unit and is_published(source, source.problems, now):
+            if source.is_page:
+                pages.setdefault(source.unit, set()).add(source.slug)
+            else:
+                categories.setdefault(source.unit, set()).add(slugify(source.fields.get("category") or ""))
+    return section_problems(registry, categories, pages, wanted_units)
 
 
 def main(argv=None) -> int:
