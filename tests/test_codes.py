@@ -89,7 +89,6 @@ ROBUST_CASES = [
     case("e117-pipe", "E117", 1, '"e117-pipe.md" không phải tệp thường (là một ống dẫn (named pipe)) nên không được đọc',
          picture=False, special="fifo"),
 ]
-ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + ROBUST_CASES
 # contract section 12: an announcement's and a consultation's days
 PORTAL_CASES = [
     case("e215-pinned", "E215", "pinned_until:", 'ngày "31/12/2024" của "pinned_until" không đúng dạng — '
@@ -100,7 +99,7 @@ PORTAL_CASES = [
 ]
 # triggered from real unit files by tests/portal/test_section_codes.py
 SECTION_CODES = {"W620", "W621", "W622", "W623"}
-ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES
+ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES + ROBUST_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"
 
