@@ -181,3 +181,15 @@ def test_a_crawl_of_the_demo_build_finds_no_broken_link(demo_output):
     assert len(seen) > 300
     assert not broken, "\n".join(broken[:30])
 
+
+
+def test_the_introduction_shows_the_organisation_and_its_leaders(demo_output):
+    page = html.parse(str(demo_output / "thcs-nguyen-du" / "trang" / "gioi-thieu.html"))
+    facts = dict(zip([" ".join(dt.itertext()) for dt in page.iterfind(".//dl[@class='facts']/dt")],
+                     [" ".join(" ".join(dd.itertext()).split()) for dd in page.iterfind(".//dl[@class='facts']/dd")]))
+    assert facts["Tên đơn vị"] == "Trường THCS Nguyễn Du" and facts["Điện thoại"] == "0277 3 812 345"
+    rows = [[" ".join(" ".join(cell.itertext()).split()) for cell in row] for row in page.iterfind(".//tbody/tr")]
+    assert rows[0][:3] == ["Nguyễn Văn Đồng Tiến", "Hiệu trưởng", "Phụ trách chung"]
+    assert "tiennvd@example.edu.vn" in rows[0][3] and rows[1][0] == "Trịnh Thị Lan"
+    menu = [a.text for a in html.parse(str(demo_output / "thcs-nguyen-du" / "index.html")).iterfind(".//nav[@class='topnav']//a")]
+    assert "Giới thiệu" in menu
