@@ -140,13 +140,15 @@ def check_repository(root) -> str:
     except OSError:
         raise GitError("không tìm thấy chương trình git: cài git rồi chạy lại") from None
     if proc.returncode != 0:
+        # the folder's name, not its path: the message is also shown on the quota page
         raise GitError(
-            f"{root} không phải một kho git: số bài trong định mức được tính từ lịch sử commit. "
+            f"thư mục {Path(root).resolve().name}/ không phải một kho git: số bài trong định mức được tính từ lịch sử commit. "
             "Hãy chạy lệnh trong bản sao (git clone) của kho nội dung, không phải trong bản tải về dạng .zip.")
     lines = proc.stdout.splitlines()
     if not lines or Path(lines[0]).resolve() != Path(root).resolve():
         raise GitError(
-            f"{root} không phải thư mục gốc của một kho git (thư mục gốc là {lines[0] if lines else '?'}): "
+            f"thư mục {Path(root).resolve().name}/ không phải thư mục gốc của một kho git "
+            f"(thư mục gốc là {Path(lines[0]).name if lines else '?'}/): "
             "số bài trong định mức được tính từ lịch sử commit của chính kho nội dung. "
             "Hãy chạy lệnh ở thư mục gốc của bản sao (git clone) kho nội dung.")
     if len(lines) > 1 and lines[1] == "true":
