@@ -277,6 +277,9 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
         source.slug = made if len(made) <= MAX_SLUG else (made[:MAX_SLUG + 1].rsplit("-", 1)[0] or made[:MAX_SLUG])
     if not source.is_page and not source.images:
         source.problems.append(Problem(path, 1, "W601"))
+    from review.sensitive import text_warnings  # W610-W613: read with the file, cached with it
+
+    source.problems.extend(text_warnings(path, text))
     return source
 
 

@@ -177,6 +177,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "đăng ít nhất một bài cho mỗi chuyên mục, ghi 'category: {first}' (đúng tên chuyên mục) ở phần đầu bài"),
     "W623": ("cổng Sở chưa có liên kết thủ tục hành chính (mục bắt buộc theo TT 37/2020)",
              "thêm vào tệp này mục 'procedures:', mỗi thủ tục một dòng '- title: ...' với url là địa chỉ https:// trên Cổng dịch vụ công"),
+    # review (contract sections 8 and 11): personal data, state secrets, photos kept in the repository
+    "W610": ("số \"{number}\" giống số {kind} (giấy tờ tùy thân) của một người",
+             "không đăng số định danh cá nhân (NĐ 13/2023/NĐ-CP): xóa số này; nếu không phải số giấy tờ, "
+             "người rà soát bỏ qua cảnh báo (docs/duyet-bai.md)"),
+    "W611": ("số \"{number}\" giống số điện thoại di động của một người",
+             "không đăng số riêng của học sinh, phụ huynh, giáo viên: xóa hoặc thay bằng số của đơn vị; "
+             "số của đơn vị hay của lãnh đạo thì ghi vào units/<mã-đơn-vị>.yml (phone, leaders) để không bị cảnh báo"),
+    "W612": ("có ngày sinh của một người (\"{text}\")",
+             "không đăng ngày sinh của học sinh, giáo viên (dữ liệu cá nhân, NĐ 13/2023/NĐ-CP): xóa ngày sinh, "
+             "chỉ giữ họ tên, lớp"),
+    "W613": ("có dấu chỉ độ mật \"{mark}\"",
+             "tài liệu mật không được đăng lên cổng thông tin: gỡ nội dung này, báo lãnh đạo đơn vị và Văn phòng Sở; "
+             "nếu chỉ là chữ trong câu, người rà soát bỏ qua cảnh báo"),
+    "W614": ("tệp ảnh \"{src}\" còn tọa độ GPS (nơi chụp)",
+             "trang web không đăng tọa độ, nhưng kho vẫn giữ tệp gốc: xóa thông tin vị trí rồi tải ảnh lên lại "
+             "(Windows: chuột phải vào ảnh > Properties > Details > Remove Properties and Personal Information; "
+             "điện thoại: tắt vị trí trong ứng dụng máy ảnh)"),
+    "W615": ("ảnh gốc \"{src}\" lớn hơn mức kho nên giữ ({detail})",
+             "thu nhỏ ảnh còn cạnh dài tối đa 2560 điểm ảnh và dưới 2 MB rồi tải lên thay; "
+             "trang web tự làm các cỡ nhỏ hơn"),
 }
 
 

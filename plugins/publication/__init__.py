@@ -68,7 +68,9 @@ def unit_problems(source, unit) -> list[Problem]:
 
 def check_source(source, registry, repo_root: str, now: dt.datetime):
     """All problems of one read file, and its checked pictures (index -> Picture)."""
-    problems = list(source.problems)
+    from review.sensitive import without_listed_phones  # a unit's own phone is no warning (W611)
+
+    problems = without_listed_phones(list(source.problems), registry)
     pictures = {}
     unit = registry.units.get(source.unit) if source.unit else None
     if source.unit and unit is None:
@@ -90,6 +92,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
             problems.append(found)
         else:
             pictures[index] = found
+        problems.extend(image_assets.repository_warnings(source.path, ref))
     if not source.is_page:
         if source.fields.get("status") == "draft":
             problems.append(Problem(source.path, source.lines.get("status", 1), "W605"))
