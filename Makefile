@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending review
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending publish nginx-conf review
 
 setup: $(STAMP)
 
@@ -64,3 +64,13 @@ serve: html
 
 clean:
 	rm -rf output output.new output.old cache .pytest_cache demo
+
+# Publishing (README, "Thiết lập CI và xuất bản"): build with the publishing settings, then
+# every site to its place on the web server (DEPLOY_* variables; plugins/deploy)
+publish:
+	$(MAKE) html PUBLISH=1
+	$(PY) -m deploy
+
+# The web server's configuration for those sites, to standard output (NGINX_ARGS=--plain-http behind a TLS proxy)
+nginx-conf: setup
+	@$(PY) -m deploy.nginx $(NGINX_ARGS)
