@@ -92,3 +92,4 @@ WEB_EDITOR_LOCAL_BACKEND = True
 # holds the OAuth app's secret (base_url); GitLab and Forgejo take the app's id (PKCE).
 WEB_EDITOR_AUTH = {"base_url": os.environ.get("EDITOR_OAUTH_URL", ""), "app_id": os.environ.get("EDITOR_APP_ID", "")}
 WEB_EDITOR_LOCAL_PORT = int(os.environ.get("EDITOR_PORT", "8081"))  # decap-server's port
+WEB_EDITOR_NODE_MODULES = os.environ.get("EDITOR_NODE_MODULES", os.path.join(CODE_ROOT, "node_modules"))

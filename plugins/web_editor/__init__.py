@@ -25,9 +25,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 CODE_ROOT = Path(__file__).resolve().parent.parent.parent
-NODE_MODULES = CODE_ROOT / "node_modules"
-DECAP_DIST = NODE_MODULES / "decap-cms" / "dist"
-COMPRESSION_JS = NODE_MODULES / "browser-image-compression" / "dist" / "browser-image-compression.js"
+NODE_MODULES = CODE_ROOT / "node_modules"  # the setting WEB_EDITOR_NODE_MODULES may name another
 STATIC = Path(__file__).resolve().parent / "static"
 ADMIN = "admin"
 
@@ -83,15 +81,18 @@ def content_security_policy(git_host=None, *, local_backend: bool = False, porta
 CONTENT_SECURITY_POLICY = content_security_policy(None)
 
 
-def bundle_files() -> list[Path]:
-    """Decap's prebuilt bundle, every chunk it loads beside it, and its licence; [] when
-    node_modules lacks it.  The other build in dist/ (cms.js) is the same code twice."""
-    if not (DECAP_DIST / "decap-cms.js").is_file():
+def bundle_files(node_modules: Path = NODE_MODULES) -> list[Path]:
+    """Decap's prebuilt bundle, every chunk it loads beside it and its licence, then
+    browser-image-compression; [] when node_modules lacks either.  The other build in
+    decap-cms/dist/ (cms.js) is the same code twice."""
+    dist = Path(node_modules) / "decap-cms" / "dist"
+    compression = Path(node_modules) / "browser-image-compression" / "dist" / "browser-image-compression.js"
+    if not (dist / "decap-cms.js").is_file() or not compression.is_file():
         return []
-    files = [p for p in DECAP_DIST.iterdir()
+    files = [p for p in dist.iterdir()
              if p.is_file() and (p.name.endswith("decap-cms.js") or p.name == "decap-cms.js.LICENSE.txt"
                                  or p.suffix == ".wasm")]
-    return sorted(files)
+    return sorted(files) + [compression]
 
 
 # -- configuration ---------------------------------------------------------------------
@@ -250,7 +251,7 @@ def admin_page(title: str, bundle: str, theme: str, policy: str, settings: dict)
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">
+<meta http-equiv="Content-Security-Policy" content="{escape(policy, quote=False).replace(chr(34), '&quot;')}">
 <title>{escape(title)}</title>
 <link rel="cms-config-url" type="text/yaml" href="config.yml">
 </head>
@@ -275,15 +276,15 @@ def _generator_class():
             registry = self.settings.get("UNIT_REGISTRY")
             if registry is None:
                 return
-            files = bundle_files()
-            if not files or not COMPRESSION_JS.is_file():
+            files = bundle_files(Path(self.settings.get("WEB_EDITOR_NODE_MODULES") or NODE_MODULES))
+            if not files:
                 logger.warning(
                     "Chưa có trình soạn bài trên web (output/admin/): thiếu các gói npm trong node_modules/. "
                     "Cài Node.js và npm (sudo apt-get install -y npm) rồi chạy lại make html; "
                     "các trang web vẫn được dựng đầy đủ.")
                 return
             sink = output_sync.sink()
-            for path in files + [COMPRESSION_JS] + sorted(STATIC.iterdir()):
+            for path in files + sorted(STATIC.iterdir()):
                 data = path.read_bytes()
                 sink.put(f"{ADMIN}/{path.name}", data, output_sync.digest(data))
             local = bool(self.settings.get("WEB_EDITOR_LOCAL_BACKEND", True))
