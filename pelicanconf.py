@@ -27,6 +27,17 @@ PLUGINS = ["output_sync", "unit_registry", "article_reader", "publication", "ima
 
 # Which unit a file belongs to comes from its folder, never from its front matter.
 PATH_METADATA = r"(?P<unit>[^/]+)/.*"
+# Pelican's own readings of content are off: everything an article is comes from
+# article_reader, which reports what it cannot read (issue #10).  Pelican would take a date
+# from a name like "2024-09-31-khai-giang.md" and drop the file ("Could not process") when
+# that day does not exist; a category from the folder; defaults from settings; the file's
+# time as its date.  ("" and not None: Pelican puts its default back for a None.)
+FILENAME_METADATA = ""
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_METADATA = {}
+DEFAULT_DATE = None
+EXTRA_PATH_METADATA = {}
+TYPOGRIFY = False
 _CONTENT = Path(PATH)
 PAGE_PATHS = sorted(f"{p.parent.name}/pages" for p in _CONTENT.glob("*/pages") if p.is_dir())
 ARTICLE_PATHS = [""]

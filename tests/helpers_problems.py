@@ -106,6 +106,7 @@ class ArticleCase:
     published: bool = False
     also: frozenset = frozenset()   # other errors this file must have
     files: dict = field(default_factory=dict)   # rel -> "image" or text, written too
+    special: str = ""               # "fifo": the file is a named pipe (``text`` is not written)
 
     @property
     def path(self) -> str:
@@ -132,15 +133,25 @@ class ArticleCase:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if not target.is_symlink():
                     os.symlink(content[1], target)
+            elif isinstance(content, tuple) and content[0] == "folder":  # made, e.g. outside the repository
+                (province.root / rel).mkdir(parents=True, exist_ok=True)
             else:
                 province.write(rel, content)
-        province.write(self.path, self.text)
+        target = province.root / self.path
+        if self.special == "fifo":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(target)
+        elif isinstance(self.text, bytes):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.text)
+        else:
+            province.write(self.path, self.text)
 
 
 def case(name: str, code: str, where, says: str, unit: str = "thcs-a", **kwargs) -> ArticleCase:
     """A case whose text is ``article(unit, ...)`` with the keyword arguments
     ``body``, ``picture`` and front-matter fields; others go to ArticleCase."""
-    own = {k: kwargs.pop(k) for k in ("rel", "published", "also", "files", "text") if k in kwargs}
+    own = {k: kwargs.pop(k) for k in ("rel", "published", "also", "files", "text", "special") if k in kwargs}
     text = own.pop("text", None)
     if text is None:
         text = article(unit, marker=marker_of(name), **kwargs)
@@ -149,6 +160,8 @@ def case(name: str, code: str, where, says: str, unit: str = "thcs-a", **kwargs)
 
 def raw(name: str, code: str, text: str, where, says: str, **kwargs) -> ArticleCase:
     """A case written out in full; ``{marker}`` in ``text`` is replaced."""
+    if isinstance(text, bytes):  # a file in another encoding (E114)
+        return ArticleCase(name, code, text.replace(b"{marker}", marker_of(name).encode()), where, says, **kwargs)
     return ArticleCase(name, code, text.replace("{marker}", marker_of(name)), where, says, **kwargs)
 
 

@@ -62,7 +62,7 @@ def test_a_unit_with_its_own_address_is_a_whole_site_at_that_address(published):
     for page in folder.rglob("*.html"):
         path = "/" + page.relative_to(folder).as_posix()
         for link in _links(page):
-            if link.startswith(("mailto:", "#", "https://www.facebook.com", "https://zalo.me")):
+            if link.startswith(("mailto:", "tel:", "#", "https://www.facebook.com", "https://zalo.me")):
                 continue
             target = urlsplit(_resolve(OWN, path, link))
             if f"{target.scheme}://{target.netloc}" != OWN:

@@ -16,8 +16,10 @@ có thể chạy lại bao nhiêu lần cũng được:
     .venv/bin/python tools/make_demo_images.py          # chỉ tạo ảnh còn thiếu
     .venv/bin/python tools/make_demo_images.py --force  # vẽ lại tất cả
 
-Hai ảnh trong ROTATED_WITH_GPS được lưu xoay (EXIF Orientation = 6) và có thẻ
-GPS, để kiểm thử khâu xóa siêu dữ liệu và xoay ảnh về đúng chiều.
+Hai ảnh trong ROTATED được lưu xoay (EXIF Orientation = 6) như máy ảnh điện thoại,
+để kiểm thử khâu xoay ảnh về đúng chiều.  Ảnh mẫu không có tọa độ GPS: kho chỉ giữ ảnh đã
+xóa vị trí (W614, docs/duyet-bai.md); khâu xóa siêu dữ liệu được kiểm thử bằng ảnh riêng
+trong tests/images/.
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ LANDSCAPE = (640, 427)
 PORTRAIT = (480, 640)
 QUALITY = 60
 
-# Ảnh được lưu "như máy ảnh điện thoại": điểm ảnh xoay 90°, EXIF Orientation 6, có GPS.
-ROTATED_WITH_GPS = {
-    "content/thcs-nguyen-du/images/2024/hoc-sinh-lap-trinh.jpg": (21.5869, 105.8412),
-    "content/mn-hoa-sen/images/2025/be-lam-thi-nghiem.jpg": (21.6021, 105.8297),
+# Ảnh được lưu "như máy ảnh điện thoại": điểm ảnh xoay 90°, EXIF Orientation 6 (vị trí đã xóa).
+ROTATED = {
+    "content/thcs-nguyen-du/images/2024/hoc-sinh-lap-trinh.jpg",
+    "content/mn-hoa-sen/images/2025/be-lam-thi-nghiem.jpg",
 }
 # Ảnh dọc (480x640); các ảnh khác là ảnh ngang 640x427.
 PORTRAIT_IMAGES = {
@@ -269,25 +271,12 @@ def draw_image(rel: str, size: tuple[int, int]) -> Image.Image:
     return img
 
 
-def gps_exif(lat: float, lon: float) -> Image.Exif:
-    def dms(v: float):
-        v = abs(v)
-        deg = int(v)
-        minutes = int((v - deg) * 60)
-        seconds = round(((v - deg) * 60 - minutes) * 60, 2)
-        return (float(deg), float(minutes), seconds)
-
+def phone_exif() -> Image.Exif:
     exif = Image.Exif()
     exif[0x010F] = "DemoPhone"            # Make
     exif[0x0110] = "DP-2024"              # Model
     exif[0x0112] = 6                      # Orientation: xoay 90° theo chiều kim đồng hồ khi hiển thị
     exif[0x0132] = "2024:04:18 09:12:33"  # DateTime
-    gps = exif.get_ifd(0x8825)            # GPSInfo
-    gps[0] = b"\x02\x03\x00\x00"          # GPSVersionID
-    gps[1] = "N" if lat >= 0 else "S"
-    gps[2] = dms(lat)
-    gps[3] = "E" if lon >= 0 else "W"
-    gps[4] = dms(lon)
     return exif
 
 
@@ -296,10 +285,10 @@ def make(target: Path) -> None:
     size = PORTRAIT if rel in PORTRAIT_IMAGES else LANDSCAPE
     img = draw_image(rel, size)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if rel in ROTATED_WITH_GPS:
+    if rel in ROTATED:
         # Lưu điểm ảnh xoay 90° ngược chiều kim đồng hồ; Orientation 6 bảo trình xem xoay lại.
         stored = img.transpose(Image.Transpose.ROTATE_90)
-        stored.save(target, "JPEG", quality=QUALITY, optimize=True, exif=gps_exif(*ROTATED_WITH_GPS[rel]))
+        stored.save(target, "JPEG", quality=QUALITY, optimize=True, exif=phone_exif())
     else:
         img.save(target, "JPEG", quality=QUALITY, optimize=True)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 
 from pelican import signals
 from pelican.readers import BaseReader
 
 from . import bodies, cache_delta, prefetch, stamps
-from .source import slugify
+from .source import failure, slugify, unreadable
 
 logger = logging.getLogger(__name__)
 _EPOCH = "1970-01-01"
@@ -34,6 +35,14 @@ class ContractReader(BaseReader):
         settings = self.settings
         source = prefetch.take(source_path) or prefetch.read_file(
             settings["PATH"], source_path, settings["UNIT_REGISTRY"].province.zone)
+        try:
+            return self._metadata(source)
+        except Exception as exc:  # noqa: BLE001 - Pelican would drop the file with "Could not process"
+            failed = unreadable(source.path, "E505", 1, {"detail": failure(exc)})
+            return self._metadata(failed)
+
+    def _metadata(self, source):
+        settings = self.settings
         # the body waits in the store (bodies.stored_html); Pelican's cache keeps the rest
         bodies.keep(bodies.store(settings), source)
         fields = source.fields
@@ -97,8 +106,19 @@ def _forget_markdown_package(generator):
     generator.readers.disabled_readers.pop("md", None)
 
 
+def _regular_files_only(generator) -> None:
+    """Pelican lists every name its walk finds and then opens it, to hash it: a named pipe
+    called x.md would hold the build for ever, a broken link would be "Could not process".
+    Only regular files (links followed) reach it; the others are reported by the publication
+    plugin's walk of content/ (E117), in the build and in `make check`."""
+    files_of = generator.get_files
+    generator.get_files = lambda *args, **kwargs: {path for path in files_of(*args, **kwargs)
+                                                   if os.path.isfile(os.path.join(generator.path, path))}
+
+
 def _prepare(generator, paths_setting: str, excludes_setting: str) -> None:
     """A caching generator (articles or pages) as it starts: its stamps, its cache, its files read ahead."""
+    _regular_files_only(generator)
     stamps.install(generator)
     # Pelican's reader-level cache is off, yet it hashes each file it reads, twice
     stamps.install(generator.readers)

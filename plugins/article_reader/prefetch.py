@@ -15,7 +15,8 @@ import multiprocessing
 import os
 
 from . import bodies, stamps
-from .source import Source, read_source
+from .files import read_article
+from .source import Source
 
 MIN_FILES = 200  # below this, starting workers costs more than it saves
 
@@ -79,14 +80,7 @@ def repo_path(content_root: str, absolute_path: str) -> str:
 
 
 def read_file(content_root: str, absolute_path: str, zone) -> Source:
-    with open(absolute_path, "rb") as handle:
-        return _read_bytes(content_root, absolute_path, handle.read(), zone)
-
-
-def _read_bytes(content_root: str, absolute_path: str, data: bytes, zone) -> Source:
-    # as a text-mode open() reads it: bad bytes replaced, any line ending made "\n"
-    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-    return read_source(repo_path(content_root, absolute_path), text, zone)
+    return read_article(content_root, absolute_path, zone)[0]
 
 
 def _read_chunk(paths: list[str]) -> list[tuple[str, Source, tuple]]:
@@ -97,11 +91,9 @@ def _read_chunk(paths: list[str]) -> list[tuple[str, Source, tuple]]:
     results = []
     for path in paths:
         status = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
-        source = _read_bytes(root, path, data, zone)
+        source, data = read_article(root, path, zone)
         bodies.keep(body_store, source)
-        stamp = hashlib.new(stamp_method, data).digest() if stamp_method else None
+        stamp = hashlib.new(stamp_method, data).digest() if stamp_method and data is not None else None
         results.append((path, source, (status, stamp)))
     body_store.flush()
     return results

@@ -17,7 +17,7 @@ from dataclasses import fields as dataclass_fields
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from dates import date_hint, parse_local_datetime
+from dates import date_hint, parse_day, parse_local_datetime
 from lined_yaml import LinedDict, YamlError, parse
 from problems import Problem
 
@@ -25,7 +25,8 @@ from . import bodies
 from .markdown import RENDERER
 
 ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image",
-                "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug")
+                "image_caption", "approved_by", "approved_on", "send_to_so", "status", "slug",
+                "pinned_until", "deadline")  # contract section 12: announcements, consultations
 # contract section 5: a page takes any key an article takes (they do not decide whether it is published)
 PAGE_KEYS = ARTICLE_KEYS + ("order",)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -43,6 +44,17 @@ _OWN_COMPUTER = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|file:)", re.IGNORECASE)
 _WRITTEN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<inside>[^)]*)\)")
 _TITLE_QUOTES = "\"'“”„‟‘’‚‛"
 DATE_EXAMPLE = "viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2024-11-20 hoặc 2024-11-20 08:30"
+# Limits of what one file may hold (contract section 5, decision in docs/hop-dong.md): a name
+# becomes a file or folder name of the output (255 bytes at most on Linux); an article of
+# more than 2 MB is no article (a 50 MB file made 147 MB of pages and feeds)
+MAX_ARTICLE_BYTES = 2_000_000
+MAX_TITLE = 200      # characters
+MAX_SLUG = 100       # characters: "<slug>.html" and the folder of a category or tag
+MAX_NAME = 100       # a category's or tag's name, made into a slug
+# Characters no text of an article or unit file may hold: control characters (lxml refuses
+# them in feeds, browsers show boxes) and the private-use characters U+E000-U+E00F that the
+# templates use as placeholders (unit_sites.links, the figure markers of markdown.py)
+FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\ue00f]")
 
 
 def nfc(text: str) -> str:
@@ -170,6 +182,65 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
 
 
+# Codes of a file whose front matter was not read: nothing is checked against its unit
+NOT_READ = frozenset({"E100", "E114", "E115", "E116", "E117", "E505"})
+
+
+def unreadable(path: str, problem_code: str, line: int = 1, args: dict | None = None) -> Source:
+    """The Source of a file that is not read (too large, not UTF-8, not the unit's own file, not
+    a regular file, or one the reader failed on): only its problem, its unit and a slug."""
+    path = nfc(path)
+    parts = path.split("/")
+    unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
+    stem = posixpath.splitext(parts[-1])[0]
+    source = Source(path=path, unit=unit, is_page=content_kind(path) == "page", html="",
+                    html_digest=bodies.digest(""), text_digest=bodies.digest(f"{path}\0{problem_code}"),
+                    title=parts[-1], slug=(slugify(stem)[:MAX_SLUG].strip("-") or "bai-viet"))
+    source.problems.append(Problem(path, line, problem_code, args or {}))
+    return source
+
+
+def failure(exc: Exception) -> str:
+    """An exception in one line, for E505 (the reader's or a page's failure on one file)."""
+    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:120]}"
+
+
+def too_large(path: str, size: int) -> Source:
+    """E115: a file of ``size`` bytes is more than an article may be (MAX_ARTICLE_BYTES)."""
+    return unreadable(path, "E115", 1, {"size": f"{size / 1e6:.1f}".replace(".", ","),
+                                        "limit": f"{MAX_ARTICLE_BYTES // 1_000_000}"})
+
+
+def _encoding_guess(data: bytes) -> str:
+    """The likely encoding of bytes that are not UTF-8, named as a teacher's editor names it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 10:
+        return "UTF-16 (Unicode của Notepad cũ)"
+    try:
+        data.decode("cp1258")
+        return "Windows-1258 (bảng mã tiếng Việt cũ của Windows)"
+    except UnicodeDecodeError:
+        return "không rõ (có thể là TCVN3 hoặc VNI)"
+
+
+def read_bytes(path: str, data: bytes, zone: ZoneInfo) -> Source:
+    """The one way a file's bytes become a Source (the build, `make check`, the quota's history
+    walk): its size (E115) and encoding (E114) first, line endings as a text-mode open() reads
+    them (Windows' "\\r\\n", old Mac's "\\r"), then :func:`read_source`.  Never raises: a
+    failure of the reader on one file is that file's problem (E505), not the build's."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        return too_large(path, len(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return unreadable(path, "E114", data.count(b"\n", 0, exc.start) + 1, {"encoding": _encoding_guess(data)})
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        return read_source(path, text, zone)
+    except Exception as exc:  # noqa: BLE001 - one file's failure is reported, the rest builds
+        return unreadable(path, "E505", 1, {"detail": failure(exc)})
+
+
 def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     """``path`` is the repository path ``content/<unit>/...``; both are read in NFC."""
     path, text = nfc(path), nfc(text)
@@ -180,6 +251,9 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     if unit is None:
         source.problems.append(Problem(path, 1, "E108", {
             "unit": posixpath.dirname(path) or ".", "detail": "không phải thư mục của một đơn vị"}))
+    if FORBIDDEN_CHARACTER.search(text):  # reported (an error), then read without them: one problem, not two
+        _forbidden_characters(source, text)
+        text = FORBIDDEN_CHARACTER.sub("", text)
     data, body, body_line = _split(source, text)
     if data is not None:
         _front_matter(source, data, zone)
@@ -198,11 +272,44 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     if not source.summary:
         words = rendered.text.split()
         source.summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
-    if not source.slug:
-        source.slug = slugify(source.title) or slugify(posixpath.splitext(parts[-1])[0]) or "bai-viet"
+    if not source.slug:  # a made slug is cut at a word: the title's length is checked (E113)
+        made = slugify(source.title) or slugify(posixpath.splitext(parts[-1])[0]) or "bai-viet"
+        source.slug = made if len(made) <= MAX_SLUG else (made[:MAX_SLUG + 1].rsplit("-", 1)[0] or made[:MAX_SLUG])
     if not source.is_page and not source.images:
         source.problems.append(Problem(path, 1, "W601"))
+    from review.sensitive import text_warnings  # W610-W613: read with the file, cached with it
+
+    source.problems.extend(text_warnings(path, text))
     return source
+
+
+_PLACEHOLDER = re.compile("[\ue000-\ue00f]")
+
+
+def _forbidden_characters(source: Source, text: str) -> None:
+    """E112 at each line (the first five) of the front matter holding a control character, and
+    at each line holding a template's placeholder character.  A control character in the body
+    (Word pastes \\x07, \\x0b) is only dropped: it costs no article."""
+    lines = text.split("\n")
+    end = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), len(lines))
+    reported = 0
+    for number, line in enumerate(lines, 1):
+        found = (FORBIDDEN_CHARACTER if number <= end + 1 else _PLACEHOLDER).search(line)
+        if found:
+            source.problems.append(Problem(source.path, number, "E112", {"code": f"U+{ord(found.group()):04X}"}))
+            reported += 1
+            if reported >= 5:
+                return
+
+
+def _too_long(source: Source, data: LinedDict, key: str, value: str, limit: int) -> bool:
+    if len(value) <= limit:
+        return False
+    source.problems.append(Problem(source.path, data.line_of(key), "E113", {
+        "key": key, "length": len(value), "limit": limit}))
+    return True
 
 
 def _split(source: Source, text: str):
@@ -265,10 +372,14 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
         if "title" not in data or data.get("title") is None or str(data.get("title")).strip() == "":
             source.problems.append(Problem(path, data.line_of("title", data.line), "E102"))
         source.title = posixpath.basename(path)
+    if _too_long(source, data, "title", source.title, MAX_TITLE):
+        source.title = source.title[:MAX_TITLE]
     slug = data.get("slug")
     if slug is not None:
         if isinstance(slug, str) and SLUG.match(slug):
-            source.slug = slug
+            # too long: reported, and cut so that its file name can still be written
+            too_long = _too_long(source, data, "slug", slug, MAX_SLUG)
+            source.slug = slug[:MAX_SLUG].strip("-") if too_long else slug
         else:
             source.problems.append(Problem(path, data.line_of("slug"), "E107", {"value": slug}))
     if source.is_page:
@@ -291,6 +402,8 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
     fields = source.fields
     fields["author"] = _text_value(source, data, "author", "ví dụ: author: Nguyễn Thị Lan")
     category = _text_value(source, data, "category", "ví dụ: category: Hoạt động giáo dục")
+    if _too_long(source, data, "category", category, MAX_NAME):
+        category = ""
     # a name with no letter or digit ("!!!") would have no address of its own
     fields["category"] = category if slugify(category) else DEFAULT_CATEGORY
     fields["tags"] = _tags(source, data)
@@ -312,7 +425,22 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
             "key": "status", "detail": f"\"{status}\" không có", "hint": "ghi status: published hoặc status: draft"}))
         status = "published"
     fields["status"] = status
+    for key, example in (("pinned_until", "pinned_until: 2024-12-31"), ("deadline", "deadline: 2024-12-15")):
+        fields[key] = _day_value(source, data, key, example)
     _featured(source, data)
+
+
+def _day_value(source: Source, data: LinedDict, key: str, example: str) -> str | None:
+    """A day of the front matter (``2024-12-31``) as ISO text; None when absent or unreadable (E215)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    day = parse_day(value if not isinstance(value, str) else value.strip())
+    if day is None:
+        source.problems.append(Problem(source.path, data.line_of(key), "E215", {
+            "key": key, "value": value, "hint": date_hint(value, f"viết theo dạng năm-tháng-ngày, ví dụ: {example}")}))
+        return None
+    return day.isoformat()
 
 
 def _tags(source: Source, data: LinedDict) -> list[str]:
@@ -331,6 +459,8 @@ def _tags(source: Source, data: LinedDict) -> list[str]:
     tags = []
     for tag in raw:
         text = " ".join(str(tag).split()) if tag is not None else ""
+        if _too_long(source, data, "tags", text, MAX_NAME):
+            continue
         if text and slugify(text) and text not in tags:
             tags.append(text)
     return tags

@@ -100,6 +100,13 @@ def short_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def written_day(value) -> str:
+    """A day as the front matter writes it (``2024-11-20``) as readers read it (``20/11/2024``);
+    anything that names no day, as written."""
+    day = parse_day(value)
+    return short_date(day) if day is not None else str(value)
+
+
 def month_name(year: int, month: int) -> str:
     """"Tháng 11/2022"."""
     return f"Tháng {month:02d}/{year}"

@@ -34,6 +34,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import output_sync
+from article_reader.files import inside_unit
 from article_reader.bodies import stored_html
 from article_reader.markdown import FIGURE_MARKER  # the reader leaves these where figures go
 from article_reader.source import IMAGE_EXTENSIONS, nfc
@@ -66,6 +67,7 @@ def configure(settings) -> None:
     _stats.clear()
     _pictures.clear()
     _unit_files.clear()
+    _facts_of.clear()
 
 
 _stats: dict[str, os.stat_result | None] = {}
@@ -124,10 +126,12 @@ def _not_found(article: str, ref, unit: str, files: dict[str, str]) -> Problem:
     return Problem(article, ref.line, "E204", {"src": ref.src, "unit": unit, "suggestion": suggestion})
 
 
-def _is_inside(unit_root: str, absolute: str) -> bool:
-    key = (unit_root, absolute)
+def _is_inside(repo_root: str, file: str) -> bool:
+    """``file`` (a repository path as on disk) is its unit's own: article_reader.files.inside_unit,
+    the rule articles are read by too."""
+    key = (repo_root, file)
     if key not in _inside_unit:
-        _inside_unit[key] = os.path.realpath(absolute).startswith(os.path.realpath(unit_root) + os.sep)
+        _inside_unit[key] = inside_unit(os.path.join(repo_root, "content"), file[len("content/"):])
     return _inside_unit[key]
 
 
@@ -216,6 +220,11 @@ _inspected: dict[tuple, dict] = {}     # (abs path, mtime, size, fingerprint) ->
 _index: dict[str, dict] | None = None  # persistent: cache/images/index.json
 _index_root: str | None = None
 _warned: dict[tuple, Picture] = {}     # (article, line, src) -> picture that came with a warning
+_facts_of: dict[str, dict] = {}        # repository path -> facts of the file last inspected there
+# what the repository should keep (W615): the site makes its own smaller copies (render.py)
+KEEP_LONG_SIDE = 2560
+KEEP_BYTES = 2 * 1024 * 1024
+FACTS_VERSION = 2  # the facts an index entry holds (2: gps, bytes)
 
 
 def _index_path(repo_root: str) -> str:
@@ -254,7 +263,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
             return _not_found(article, ref, unit, files)
         file = files[ref.path]  # the same name, in another Unicode form
     absolute = os.path.join(repo_root, file)
-    if not _is_inside(os.path.join(repo_root, "content", unit), absolute):
+    if not _is_inside(repo_root, file):
         return Problem(article, ref.line, "E501", {"src": ref.src, "unit": unit})
     stat = _file_stat(absolute)
     if stat is None:
@@ -264,13 +273,14 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
     if key not in _inspected:
         index = _load_index(repo_root)
         stored = index.get(ref.path)
-        stamp = [stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"]]
+        stamp = [stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"], FACTS_VERSION]
         if stored is None or stored.get("stamp") != stamp:
             stored = _examine(absolute)
             stored["stamp"] = stamp
             index[ref.path] = stored
         _inspected[key] = stored
     facts = _inspected[key]
+    _facts_of[ref.path] = facts
     if facts.get("code"):
         args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
         return Problem(article, ref.line, facts["code"], args)
@@ -294,7 +304,7 @@ def _examine(absolute: str) -> dict:
         digest.update(head)
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    facts: dict = {"sha256": digest.hexdigest()}
+    facts: dict = {"sha256": digest.hexdigest(), "bytes": os.path.getsize(absolute)}
     limit = _config["IMAGE_MAX_PIXELS"]
     pillow_limit = Image.MAX_IMAGE_PIXELS
     try:
@@ -307,7 +317,11 @@ def _examine(absolute: str) -> dict:
                 kind = image.format or "?"
                 if width * height > limit:
                     return facts | _bomb(width, height, limit)
-                orientation = image.getexif().get(0x0112, 1)
+                exif = image.getexif()
+                orientation = exif.get(0x0112, 1)
+                # GPSLatitude (2) or GPSLongitude (4) in the GPS IFD: where the photo was taken (W614)
+                gps = exif.get_ifd(0x8825)
+                facts["gps"] = bool(gps.get(2) or gps.get(4))
                 # Decode it all (small, for a JPEG: DCT scaling), so a truncated file is caught now.
                 if image.format == "JPEG" and image.mode in ("RGB", "L", "YCbCr"):
                     image.draft(image.mode if image.mode == "L" else "RGB", (width // 8 or 1, height // 8 or 1))
@@ -334,6 +348,26 @@ def _examine(absolute: str) -> dict:
     facts["size"] = [width, height]
     facts["format"] = kind
     return facts
+
+
+def repository_warnings(article: str, ref) -> list[Problem]:
+    """W614 (GPS coordinates) and W615 (an original larger than the repository should keep) of the
+    file behind ``ref``, from the facts ``inspect`` read (call it first); none for a file it refused."""
+    facts = _facts_of.get(ref.path) if ref.path else None
+    if not facts or facts.get("code") or "size" not in facts:
+        return []
+    found = []
+    if facts.get("gps"):
+        found.append(Problem(article, ref.line, "W614", {"src": ref.src}))
+    width, height = facts["size"]
+    too_big = []
+    if max(width, height) > KEEP_LONG_SIDE:
+        too_big.append(f"{width}×{height} điểm ảnh, cạnh dài quá {KEEP_LONG_SIDE}")
+    if facts.get("bytes", 0) > KEEP_BYTES:
+        too_big.append(f"{facts['bytes'] / (1 << 20):.1f} MB, quá 2 MB".replace(".", ","))
+    if too_big:
+        found.append(Problem(article, ref.line, "W615", {"src": ref.src, "detail": "; ".join(too_big)}))
+    return found
 
 
 def _bomb(width: int, height: int, limit: int) -> dict:

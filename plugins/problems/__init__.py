@@ -135,6 +135,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "xóa đoạn HTML này, dùng định dạng Markdown thay thế"),
     "E504": ("liên kết \"{href}\" không an toàn",
              "chỉ dùng liên kết bắt đầu bằng https://, http://, mailto: hoặc đường dẫn trong trang"),
+    # robust (issue #10): what would stop a build is the problem of its own file
+    "E112": ("dòng này có ký tự điều khiển hoặc ký tự dành riêng ({code}) không hiện được trên trang web",
+             "xóa ký tự lạ này (thường do chép từ Word hoặc từ trang web khác): gõ lại dòng này, "
+             "hoặc dán vào Notepad rồi chép lại"),
+    "E113": ("giá trị của \"{key}\" quá dài ({length} ký tự; tối đa {limit})",
+             "rút gọn cho dưới {limit} ký tự: tiêu đề nên là một câu ngắn, chi tiết viết trong bài"),
+    "E114": ("tệp không phải UTF-8 (có vẻ là bảng mã {encoding}) nên chữ tiếng Việt sẽ bị lỗi",
+             "mở tệp, chọn Lưu thành (Save As) và chọn Encoding: UTF-8 rồi lưu lại; "
+             "trong Notepad: File > Save As > Encoding: UTF-8"),
+    "E115": ("tệp bài viết quá lớn ({size} MB; tối đa {limit} MB)",
+             "bài viết chỉ chứa chữ: ảnh để thành tệp riêng trong images/, bài quá dài thì tách thành nhiều bài"),
+    "E116": ("tệp \"{name}\" là liên kết (symbolic link) tới ngoài thư mục của đơn vị nên không được đọc",
+             "thay liên kết bằng chính tệp đó, đặt trong content/{unit}/"),
+    "E117": ("\"{name}\" không phải tệp thường (là {kind}) nên không được đọc",
+             "xóa mục này khỏi content/; bài viết là tệp văn bản .md bình thường"),
+    "E505": ("chương trình dựng trang gặp lỗi với tệp này ({detail}) nên tệp không được đăng",
+             "các bài khác vẫn được đăng; sửa lại những chỗ lạ trong tệp, nếu vẫn lỗi hãy báo cho quản trị "
+             "kèm dòng thông báo này"),
     # W6xx: warnings for the reviewer
     "W601": ("bài viết không có ảnh nào",
              "nên có ít nhất một ảnh có chú thích về sự kiện"),
@@ -148,6 +166,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "khi bài đã sẵn sàng, xóa dòng 'status: draft' hoặc ghi 'status: published'"),
     "W606": ("đường dẫn ảnh \"{src}\" dùng dấu \\ kiểu Windows; đã đọc là \"{fixed}\"",
              "không cần sửa gấp; nên ghi {fixed} (dấu /) để trang xem trước của máy chủ git cũng hiện ảnh"),
+    # portal sections (TT 37/2020) and documents (contract section 12)
+    "E215": ("ngày \"{value}\" của \"{key}\" không đúng dạng",
+             "{hint}"),
+    "W620": ("đơn vị {unit} chưa có trang Giới thiệu (mục bắt buộc theo TT 37/2020)",
+             "tạo tệp content/{unit}/pages/gioi-thieu.md có 'title: Giới thiệu' và vài dòng về cơ cấu tổ chức, chức năng, nhiệm vụ"),
+    "W621": ("đơn vị {unit} chưa khai lãnh đạo (leaders) để hiện ở trang Giới thiệu",
+             "thêm vào tệp này mục 'leaders:', mỗi người một dòng '- name: ...' với title, phone, email, duties (mẫu trong docs/mo-hinh-noi-dung.md)"),
+    "W622": ("đơn vị {unit} chưa có bài nào trong chuyên mục bắt buộc: {missing}",
+             "đăng ít nhất một bài cho mỗi chuyên mục, ghi 'category: {first}' (đúng tên chuyên mục) ở phần đầu bài"),
+    "W623": ("cổng Sở chưa có liên kết thủ tục hành chính (mục bắt buộc theo TT 37/2020)",
+             "thêm vào tệp này mục 'procedures:', mỗi thủ tục một dòng '- title: ...' với url là địa chỉ https:// trên Cổng dịch vụ công"),
+    # review (contract sections 8 and 11): personal data, state secrets, photos kept in the repository
+    "W610": ("số \"{number}\" giống số {kind} (giấy tờ tùy thân) của một người",
+             "không đăng số định danh cá nhân (NĐ 13/2023/NĐ-CP): xóa số này; nếu không phải số giấy tờ, "
+             "người rà soát bỏ qua cảnh báo (docs/duyet-bai.md)"),
+    "W611": ("số \"{number}\" giống số điện thoại di động của một người",
+             "không đăng số riêng của học sinh, phụ huynh, giáo viên: xóa hoặc thay bằng số của đơn vị; "
+             "số của đơn vị hay của lãnh đạo thì ghi vào units/<mã-đơn-vị>.yml (phone, leaders) để không bị cảnh báo"),
+    "W612": ("có ngày sinh của một người (\"{text}\")",
+             "không đăng ngày sinh của học sinh, giáo viên (dữ liệu cá nhân, NĐ 13/2023/NĐ-CP): xóa ngày sinh, "
+             "chỉ giữ họ tên, lớp"),
+    "W613": ("có dấu chỉ độ mật \"{mark}\"",
+             "tài liệu mật không được đăng lên cổng thông tin: gỡ nội dung này, báo lãnh đạo đơn vị và Văn phòng Sở; "
+             "nếu chỉ là chữ trong câu, người rà soát bỏ qua cảnh báo"),
+    "W614": ("tệp ảnh \"{src}\" còn tọa độ GPS (nơi chụp)",
+             "trang web không đăng tọa độ, nhưng kho vẫn giữ tệp gốc: xóa thông tin vị trí rồi tải ảnh lên lại "
+             "(Windows: chuột phải vào ảnh > Properties > Details > Remove Properties and Personal Information; "
+             "điện thoại: tắt vị trí trong ứng dụng máy ảnh)"),
+    "W615": ("ảnh gốc \"{src}\" lớn hơn mức kho nên giữ ({detail})",
+             "thu nhỏ ảnh còn cạnh dài tối đa 2560 điểm ảnh và dưới 2 MB rồi tải lên thay; "
+             "trang web tự làm các cỡ nhỏ hơn"),
 }
 
 

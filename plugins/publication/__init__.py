@@ -68,14 +68,18 @@ def unit_problems(source, unit) -> list[Problem]:
 
 def check_source(source, registry, repo_root: str, now: dt.datetime):
     """All problems of one read file, and its checked pictures (index -> Picture)."""
-    problems = list(source.problems)
+    from review.sensitive import without_listed_phones  # a unit's own phone is no warning (W611)
+
+    problems = without_listed_phones(list(source.problems), registry)
     pictures = {}
     unit = registry.units.get(source.unit) if source.unit else None
     if source.unit and unit is None:
         detail = ("là của một đơn vị mà tệp units/%s.yml đang có lỗi (xem các lỗi E4xx)" % source.unit
                   if source.unit in registry.invalid else "không phải mã của đơn vị nào trong units/")
         problems.append(Problem(source.path, 1, "E108", {"unit": source.unit, "detail": detail}))
-    front_matter_read = not any(p.code == "E100" for p in source.problems)
+    from article_reader.source import NOT_READ
+
+    front_matter_read = not any(p.code in NOT_READ for p in source.problems)
     if unit is not None and not source.is_page and front_matter_read:
         problems.extend(unit_problems(source, unit))
     import image_assets
@@ -88,6 +92,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
             problems.append(found)
         else:
             pictures[index] = found
+        problems.extend(image_assets.repository_warnings(source.path, ref))
     if not source.is_page:
         if source.fields.get("status") == "draft":
             problems.append(Problem(source.path, source.lines.get("status", 1), "W605"))
@@ -97,12 +102,55 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
     return problems, pictures
 
 
-def all_content_files(repo_root: str):
-    """The repository path (as on disk, unsorted) of every file under content/ but hidden ones."""
-    for folder, dirs, files in os.walk(os.path.join(repo_root, "content")):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, repo_root).replace(os.sep, "/")
-        yield from (f"{rel}/{name}" for name in files if not name.startswith("."))
+def content_entries(repo_root: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every entry under content/ but hidden ones, as Pelican finds them (linked folders
+    followed, each real folder once: a link back up is no loop): the repository paths (as on
+    disk, unsorted) of the regular files, and (path, what it is) of the other entries (named
+    pipes, sockets, devices, broken links), which are reported (E117) and never opened."""
+    from article_reader.files import special_kind
+
+    files, specials = [], []
+    content = os.path.join(repo_root, "content")
+    seen = {os.path.realpath(content)}
+    pending = [("content", content)]
+    while pending:
+        rel, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = f"{rel}/{entry.name}"
+            try:
+                if entry.is_dir():  # follows links, as Pelican's walk does
+                    real = os.path.realpath(entry.path)
+                    if real not in seen:
+                        seen.add(real)
+                        pending.append((path, entry.path))
+                    continue
+                if entry.is_file():  # the common case: no stat (the directory entry's type)
+                    files.append(path)
+                    continue
+                kind = special_kind(os.stat(entry.path).st_mode)
+            except OSError as exc:
+                kind = f"một liên kết hỏng ({exc.strerror})"
+            specials.append((path, kind or "một mục đặc biệt"))
+    return files, specials
+
+
+def all_content_files(repo_root: str) -> list[str]:
+    """The repository path (as on disk, unsorted) of every regular file under content/ but hidden ones."""
+    return content_entries(repo_root)[0]
+
+
+def special_problems(specials) -> list[Problem]:
+    """E117 for each entry of ``content_entries`` that is no regular file."""
+    from article_reader import nfc
+
+    return [Problem(nfc(path), 1, "E117", {"name": nfc(path.rsplit("/", 1)[-1]), "kind": kind})
+            for path, kind in specials]
 
 
 def stray_problems(repo_root: str, paths) -> list[Problem]:
@@ -195,7 +243,8 @@ def _articles(generator):
     generator.save_cache()
     candidates = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
     root = generator.settings["REPO_ROOT"]
-    stray = stray_problems(root, all_content_files(root))
+    files, specials = content_entries(root)
+    stray = stray_problems(root, files) + special_problems(specials)
     generator.context.setdefault("PROBLEMS", []).extend(stray)
     log_problems(stray)
     LAST_BUILD.clear()

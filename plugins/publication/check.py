@@ -18,11 +18,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from article_reader import content_kind, nfc, read_source
+from article_reader import content_kind, nfc
+from article_reader.files import read_article
 from problems import has_errors
 from unit_registry import load
 
-from . import all_content_files, build_now, check_source, duplicate_slug_problems, stray_problems
+from . import build_now, check_source, content_entries, duplicate_slug_problems, special_problems, stray_problems
 
 
 class GitError(Exception):
@@ -84,16 +85,17 @@ def run(root: Path, base: str | None = None, settings: dict | None = None) -> tu
 def examine(root: Path, base: str | None = None, settings: dict | None = None) -> Examined:
     registry = load(root)
     now = build_now({"UNIT_REGISTRY": registry, **(settings or {})})
-    files = list(all_content_files(str(root)))
+    files, specials = content_entries(str(root))
     on_disk = {nfc(path): path for path in files if content_kind(path)}  # a Mac writes NFD names
     all_md = sorted(on_disk)
     if base is None:
         wanted_files, wanted_units = set(all_md), None
-        problems = list(registry.problems) + stray_problems(str(root), files)
+        problems = list(registry.problems) + stray_problems(str(root), files) + special_problems(specials)
         changed = set()
     else:
         changed = {nfc(path) for path in changed_files(root, base)}
         problems = stray_problems(str(root), [path for path in files if nfc(path) in changed])
+        problems += special_problems([(path, kind) for path, kind in specials if nfc(path) in changed])
         changed_unit_ids = {Path(f).stem for f in changed if f.startswith("units/") and f.endswith(".yml")}
         wanted_units = {f.split("/")[1] for f in changed if f.startswith("content/") and f.count("/") >= 2}
         wanted_units |= changed_unit_ids
@@ -103,8 +105,7 @@ def examine(root: Path, base: str | None = None, settings: dict | None = None) -
     for path in all_md:
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
-        text = (root / on_disk[path]).read_text(encoding="utf-8", errors="replace")
-        sources.append(read_source(path, text, registry.province.zone))
+        sources.append(read_article(str(root / "content"), str(root / on_disk[path]), registry.province.zone)[0])
     if base is not None:  # an image changed or deleted: re-check the articles that show it
         wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
     pictures = {}
@@ -113,7 +114,26 @@ def examine(root: Path, base: str | None = None, settings: dict | None = None) -
             found, pictures[source.path] = check_source(source, registry, str(root), now)
             problems.extend(found)
     problems.extend(p for p in duplicate_slug_problems(sources) if p.path in wanted_files)
+    problems.extend(_section_problems(registry, sources, now, wanted_units))
     return Examined(sorted(problems), wanted_files, {s.path: s for s in sources}, registry, now, changed, pictures)
+
+
+def _section_problems(registry, sources, now, wanted_units) -> list:
+    """W620-W623 (portal_sections) from the files that would be published: each unit's
+    categories and pages; with a base, for the units the change touches only."""
+    from article_reader import slugify
+    from portal_sections import section_problems
+
+    from . import is_published
+
+    categories, pages = {}, {}
+    for source in sources:
+        if source.unit and is_published(source, source.problems, now):
+            if source.is_page:
+                pages.setdefault(source.unit, set()).add(source.slug)
+            else:
+                categories.setdefault(source.unit, set()).add(slugify(source.fields.get("category") or ""))
+    return section_problems(registry, categories, pages, wanted_units)
 
 
 def main(argv=None) -> int:

@@ -88,11 +88,12 @@ class Parsed(NamedTuple):
     n_images: int           # body images + featured
 
 
-def parse_article(path: str, text: str) -> Parsed:
-    from article_reader import read_source
+def parse_article(path: str, data: bytes) -> Parsed:
+    """One committed version, read by ``article_reader.read_bytes`` as the build reads the file."""
+    from article_reader.source import read_bytes
     from problems import has_errors
 
-    source = read_source(path, text, _UTC)
+    source = read_bytes(path, data, _UTC)
     date = source.date
     local = None if date is None else (date.year, date.month, date.day, date.hour, date.minute, date.second)
     fields = source.fields
@@ -109,7 +110,7 @@ def parse_article(path: str, text: str) -> Parsed:
 def parse_versions(root, keys) -> list[Parsed]:
     """[(path, blob sha)] -> their Parsed, in order (run in a worker process for large histories)."""
     blobs = read_blobs(root, [blob for _, blob in keys])
-    return [parse_article(path, blobs.get(blob, b"").decode("utf-8", "replace")) for path, blob in keys]
+    return [parse_article(path, blobs.get(blob, b"")) for path, blob in keys]
 
 
 def is_article(path: str) -> bool:
@@ -140,13 +141,15 @@ def check_repository(root) -> str:
     except OSError:
         raise GitError("không tìm thấy chương trình git: cài git rồi chạy lại") from None
     if proc.returncode != 0:
+        # the folder's name, not its path: the message is also shown on the quota page
         raise GitError(
-            f"{root} không phải một kho git: số bài trong định mức được tính từ lịch sử commit. "
+            f"thư mục {Path(root).resolve().name}/ không phải một kho git: số bài trong định mức được tính từ lịch sử commit. "
             "Hãy chạy lệnh trong bản sao (git clone) của kho nội dung, không phải trong bản tải về dạng .zip.")
     lines = proc.stdout.splitlines()
     if not lines or Path(lines[0]).resolve() != Path(root).resolve():
         raise GitError(
-            f"{root} không phải thư mục gốc của một kho git (thư mục gốc là {lines[0] if lines else '?'}): "
+            f"thư mục {Path(root).resolve().name}/ không phải thư mục gốc của một kho git "
+            f"(thư mục gốc là {Path(lines[0]).name if lines else '?'}/): "
             "số bài trong định mức được tính từ lịch sử commit của chính kho nội dung. "
             "Hãy chạy lệnh ở thư mục gốc của bản sao (git clone) kho nội dung.")
     if len(lines) > 1 and lines[1] == "true":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections import defaultdict
@@ -64,15 +65,51 @@ def book_key(report, year: int) -> str:
            for unit_id, unit in sorted(units.items())]
     as_of = report.as_of.isoformat() if year == report.school_year else None
     return value_hash((code_version(), repr(report.registry.province), year, as_of, parts, repr(who),
-                       signer(report.registry)))
+                       signer(report.registry), _book_time(report, year).isoformat()))
+
+
+def _book_time(report, year: int) -> dt.datetime:
+    """The time written into the workbook (its properties and every zip entry): two builds of one
+    commit on one as-of day give the same bytes.  SOURCE_DATE_EPOCH when it is set
+    (reproducible-builds.org); otherwise midnight of the as-of day for the current school
+    year's book, and for an earlier year's the end of that school year (31 August)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    if year == report.school_year:
+        return dt.datetime.combine(report.as_of, dt.time())
+    return dt.datetime(year + 1, 8, 31)
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip whose every entry carries one given time (zipfile stamps the current time on
+    ``writestr`` by name, and a file's modification time on ``write``)."""
+
+    def __init__(self, file, when: dt.datetime):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.when = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]  # zip times start in 1980
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
+            zinfo_or_arcname.compress_type = compress_type or self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read(), compress_type, compresslevel)
 
 
 def book_bytes(report, year: int, key: str) -> bytes:
     """The xlsx of one school year (``key``, from :func:`book_key`, is its document identifier)."""
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     current = year == report.school_year
     book = Workbook(write_only=True)
+    when = _book_time(report, year)
+    book.properties.created = book.properties.modified = when
     book.properties.identifier = key
     book.properties.title = f"Báo cáo số lượng tin, bài, ảnh năm học {school_year_label(year)}"
     look = _Look(book)
@@ -84,7 +121,8 @@ def book_bytes(report, year: int, key: str) -> bytes:
     _rule_sheets(book, report, year, current)
     book.active = max(len(labels) - 1, 0)  # the file opens on its last quarter
     out = io.BytesIO()
-    book.save(out)
+    # ExcelWriter, not book.save(): save() stamps the current time as the book's modified time
+    ExcelWriter(book, _StampedZip(out, when)).save()
     return out.getvalue()
 
 

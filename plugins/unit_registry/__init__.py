@@ -49,7 +49,7 @@ PERIOD_LABELS = {
 UNIT_KEYS = ("id", "name", "kind", "parent", "url", "email", "approvers", "editors", "address",
              "phone", "leaders", "logo", "active_from", "retired_on", "parents", "quota")
 PROVINCE_KEYS = ("name", "timezone", "quota_start", "school_year", "reviewers", "git_host", "rotas",
-                 "quota_on_home")
+                 "quota_on_home", "procedures", "required_sections")
 APPROVER_KEYS = ("name", "title", "account")
 LEADER_KEYS = ("name", "title", "phone", "email", "duties")
 GIT_HOST_KEYS = ("kind", "repo", "branch", "url")
@@ -177,6 +177,9 @@ class Province:
     git_host: GitHost | None = None
     rotas: tuple[Rota, ...] = ()
     quota_on_home: bool = False        # each unit's home page shows its quota box (parents don't need it)
+    # the Sở's "Thủ tục hành chính" section: (title, https address) of the public-service portal's pages
+    procedures: tuple[tuple[str, str], ...] = ()
+    required_sections: bool = False    # W620-W623: each unit is told which TT 37/2020 sections it lacks
 
     @property
     def zone(self) -> ZoneInfo:
@@ -285,6 +288,14 @@ def _parse_mapping(content: bytes | OSError, rel: str, problems: list[Problem]) 
         text = unicodedata.normalize("NFC", content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, 1, "E400", {"detail": f"không mở được tệp ({exc.__class__.__name__})"}))
+        return None
+    from article_reader.source import FORBIDDEN_CHARACTER
+
+    if FORBIDDEN_CHARACTER.search(text):  # a name that no feed or workbook can carry: the file is not read
+        for number, line in enumerate(text.split("\n"), 1):
+            found = FORBIDDEN_CHARACTER.search(line)
+            if found:
+                problems.append(Problem(rel, number, "E112", {"code": f"U+{ord(found.group()):04X}"}))
         return None
     try:
         data = parse(text)
@@ -584,7 +595,33 @@ def _load_province(content: bytes | OSError | None, raw_units, problems: list[Pr
         province.rotas = _rotas(data, raw_units, rel, problems)
     if "quota_on_home" in data:
         province.quota_on_home = _switch(data, "quota_on_home", rel, problems)
+    if "required_sections" in data:
+        province.required_sections = _switch(data, "required_sections", rel, problems)
+    if data.get("procedures") is not None:
+        province.procedures = _procedures(data, rel, problems)
     return province
+
+
+def _procedures(data: LinedDict, rel: str, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """The links of the Sở's "Thủ tục hành chính" section; a link without a title or an
+    https:// address is E411 and left out."""
+    hint = "ví dụ: procedures: [{title: Cấp bản sao văn bằng, url: https://dichvucong.gov.vn/...}]"
+    raw = data.get("procedures")
+    if not isinstance(raw, list):
+        problems.append(Problem(rel, data.line_of("procedures"), "E411", {"detail": "procedures cần một danh sách", "hint": hint}))
+        return ()
+    found = []
+    for item in raw:
+        line = item.line if isinstance(item, LinedDict) else data.line_of("procedures")
+        title = item.get("title") if isinstance(item, LinedDict) else None
+        url = item.get("url") if isinstance(item, LinedDict) else None
+        if not isinstance(title, str) or not title.strip() or not isinstance(url, str) \
+                or not url.strip().lower().startswith("https://") or " " in url.strip():
+            problems.append(Problem(rel, line, "E411", {
+                "detail": "mỗi thủ tục cần 'title' và 'url' là địa chỉ https://", "hint": hint}))
+            continue
+        found.append((" ".join(title.split()), url.strip()))
+    return tuple(found)
 
 
 def _switch(data: LinedDict, key: str, rel: str, problems: list[Problem]) -> bool:

@@ -16,12 +16,12 @@ from pelican import signals
 from pelican.generators import Generator
 
 from article_reader import slim, slugify
-from dates import long_date, month_name, short_date
+from dates import long_date, month_name, short_date, written_day
 from publication import build_now
 
 import output_sync
 
-from . import links
+from . import links, seo
 from .model import Listing, Site, TagGroup, YearArchive
 from .pages import PageSet, forget_site_parts, render_all, site_part
 
@@ -103,6 +103,11 @@ class SitesGenerator(Generator):
             page.site = sites.get(units[page.unit].site_id)
             if page.site is not None and page.unit == page.site.id:
                 page.site.pages.append(page)
+        self.logos: dict[str, bytes] = {}  # site id -> its unit's logo file, written at site.logo
+        for site in sites.values():
+            data = seo.logo_file(self.settings["PATH"], site.unit)
+            if data is not None:
+                site.logo, self.logos[site.id] = seo.logo_path(site.unit), data
         for site in sites.values():
             site.pages.sort(key=lambda p: (p.source.fields.get("order", 0), p.title))
             _listings(site)
@@ -142,7 +147,9 @@ class SitesGenerator(Generator):
         """
         pages = PageSet(self)
         sink = output_sync.sink()
-        todo = [job for job in pages.jobs() if not sink.unchanged(job.path, job.fingerprint)]
+        jobs = list(pages.jobs())
+        jobs += pages.site_files([job.path for job in jobs])  # sitemaps from every page's path
+        todo = [job for job in jobs if not sink.unchanged(job.path, job.fingerprint)]
         pages.feeds_to_render = {job.site for job in todo if job.feed and job.site}
         render_all(self, todo, sink, pages.finish)
 
@@ -185,9 +192,12 @@ def _take_back_pages(generator, writer):
 
 def _template_functions(pelican):
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"ngay": long_date, "ngay_ngan": short_date, "thang": month_name, "slug": slugify, "tu_khoa": tag_anchor})
+        {"ngay": long_date, "ngay_ngan": short_date, "ngay_ghi": written_day, "thang": month_name, "slug": slugify,
+         "tu_khoa": tag_anchor})
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
-        {"site_part": site_part, "href": links.href, "asset": links.asset, "absolute": links.absolute})
+        {"site_part": site_part, "href": links.href, "asset": links.asset, "absolute": links.absolute,
+         "canonical": seo.canonical, "share_image": seo.share_image, "logo_href": seo.logo_href,
+         "news_article": seo.news_article, "organization": seo.organization, "responsible": seo.responsible})
 
 
 def register():

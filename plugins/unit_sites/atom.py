@@ -18,6 +18,9 @@ from image_assets import body_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 UNIT_SCHEME = "urn:x-edu-portal:unit"
+# An empty feed's <updated> (Atom needs one): fixed, not the build's time, so that a rebuild
+# with nothing new writes the same bytes (deploys copy only what changed)
+EMPTY_FEED_UPDATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _el(parent, tag, text=None, **attrs):
@@ -36,8 +39,7 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def feed_bytes(*, title: str, feed_path: str, home_path: str, site_map, entries, parts,
-               updated: dt.datetime) -> bytes:
+def feed_bytes(*, title: str, feed_path: str, home_path: str, site_map, entries, parts) -> bytes:
     """``entries`` are published Pelican articles, newest first; ``parts`` their <entry>
     elements, made by :func:`entry_bytes` (here or in an earlier build).  Addresses are
     absolute, each at its site's address (``site_map``: unit_sites.links.SiteMap)."""
@@ -45,7 +47,7 @@ def feed_bytes(*, title: str, feed_path: str, home_path: str, site_map, entries,
     root.set("{http://www.w3.org/XML/1998/namespace}lang", "vi")
     _el(root, "id", site_map.absolute(feed_path))
     _el(root, "title", title)
-    newest = max((a.date for a in entries), default=updated)
+    newest = max((a.date for a in entries), default=EMPTY_FEED_UPDATED)
     _el(root, "updated", _stamp(newest))
     _el(_el(root, "author"), "name", title)
     _el(root, "link", rel="self", href=site_map.absolute(feed_path), type="application/atom+xml")

@@ -65,6 +65,7 @@ class Site:
     # whether it is served at an address of its own (a unit's url:, publishing builds)
     address: str = ""
     own_host: bool = False
+    logo: str = ""  # output path of the unit's own logo file, "" for the theme's (seo.logo_of)
 
     @property
     def id(self) -> str:

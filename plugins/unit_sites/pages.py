@@ -26,7 +26,7 @@ import output_sync
 from blob_store import BlobStore
 from publication import build_now
 
-from . import links
+from . import links, seo
 from .atom import entry_bytes, feed_bytes
 from .model import Listing
 
@@ -141,7 +141,8 @@ class PageSet:
             unit, parent = site.unit, site.parent
             self._sites[site.id] = _hash(
                 self.global_fp, unit.id, unit.name, unit.email, parent.name if parent else None,
-                [(p.title, p.url) for p in site.pages])
+                [(p.title, p.url) for p in site.pages], unit.address, unit.phone, unit.kind,
+                unit.leaders, unit.approvers, site.logo)
         return self._sites[site.id]
 
     def article_fp(self, article) -> str:
@@ -225,11 +226,10 @@ class PageSet:
                                    site=site, listing=listing, heading_kind=heading_kind)
 
     def _feed(self, path: str, title: str, home: str, articles, with_content: bool) -> Job:
-        fingerprint = _hash(self.global_fp, title, home, with_content,
-                            None if articles else self.now.isoformat(), *(self.article_fp(a) for a in articles))
+        fingerprint = _hash(self.global_fp, title, home, with_content, *(self.article_fp(a) for a in articles))
         return Job(path, fingerprint, lambda: feed_bytes(
             title=title, feed_path=path, home_path=home, site_map=self.site_map, entries=articles,
-            parts=self._entry_parts(articles, with_content), updated=self.now), feed=True)
+            parts=self._entry_parts(articles, with_content)), feed=True)
 
     def jobs(self):
         """Site by site, so that one process renders a site's article pages and then its
@@ -269,6 +269,9 @@ class PageSet:
         if lists:
             yield from self._lists(site)
             yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
+        data = self.generator.logos.get(site.id)
+        if data is not None:
+            yield Job(site.logo, output_sync.digest(data), lambda: data)
         if site.own_host:
             yield from self._theme_copy(site)
 
@@ -320,8 +323,22 @@ class PageSet:
         directory_fp = _hash(self.site_fp(portal), today.isoformat(), [
             (parent.id, parent.name, [(u.id, u.name, u.email, u.retired_on) for u in children])
             for parent, children in generator.directory])
+        yield self._not_found(portal)
         yield Job("don-vi/index.html", directory_fp, self._renderer(
             "don-vi/index.html", "directory", site=portal, groups=generator.directory, today=today))
+
+    def site_files(self, page_paths: list[str]) -> list[Job]:
+        """Sitemaps, robots.txt: made from the paths of the pages of this build."""
+        return [Job(path, output_sync.digest(data), lambda data=data: data)
+                for path, data in seo.site_files(self.site_map, self.generator.sites, page_paths)]
+
+    def _not_found(self, portal) -> Job:
+        """output/404.html, which the host serves for any missing path at any depth: its links
+        start at the host's root (``/...``), where the portal is served."""
+        path = "404.html"
+        page_links = links.Links(self.site_map, portal, "", "")
+        return Job(path, _hash(self.site_fp(portal), "404"),
+                   self._renderer(path, "404", site=portal, LINKS=page_links))
 
     def _portal_feeds(self, portal):
         generator = self.generator
@@ -339,7 +356,8 @@ class PageSet:
 def render_page(generator, context: dict, path: str, template: str, **local) -> bytes:
     """One page of the theme, its links made from where it is written (links.Links)."""
     values = dict(context)
-    values.update(output_file=path, LINKS=links.Links.for_page(context["SITE_MAP"], path), **local)
+    values.update(output_file=path, LINKS=links.Links.for_page(context["SITE_MAP"], path))
+    values.update(local)  # a page may bring its own LINKS (the 404 page: links from the host's root)
     return generator.get_template(template).render(values).encode("utf-8")
 
 

@@ -114,7 +114,8 @@ RESOURCE_URLS = """() => {
     urls.push(e.src);
   for (const e of document.querySelectorAll('img[srcset], source[srcset]'))
     for (const part of e.srcset.split(',')) if (part.trim()) urls.push(new URL(part.trim().split(/\\s+/)[0], document.baseURI).href);
-  for (const e of document.querySelectorAll('link[href]:not([rel~="alternate"])')) urls.push(e.href);
+  // a canonical address names the page, it loads nothing
+  for (const e of document.querySelectorAll('link[href]:not([rel~="alternate"]):not([rel~="canonical"])')) urls.push(e.href);
   return urls;
 }"""
 

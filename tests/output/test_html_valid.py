@@ -74,4 +74,8 @@ def test_text_with_markup_characters_stays_text(province, tmp_path):
     assert page.find(".//figure[@class='article__featured']/figcaption").text == TRICKY["caption"]
     assert sorted(a.text for a in page.findall(".//ul[@class='tags']/li/a")) == sorted(TRICKY["tags"])
     assert TRICKY["category"] in [a.text for a in page.iterfind(".//a")]
-    assert page.find(".//script") is None and page.find(".//main//em") is None
+    # the only script is the JSON-LD data, in which the title stays text too
+    scripts = page.findall(".//script")
+    assert [s.get("type") for s in scripts] == ["application/ld+json"] and page.find(".//main//em") is None
+    import json
+    assert json.loads(scripts[0].text)["headline"] == TRICKY["title"]
