@@ -284,9 +284,14 @@ def _generator_class():
                     "các trang web vẫn được dựng đầy đủ.")
                 return
             sink = output_sync.sink()
+            def put(path: str, data: bytes) -> None:
+                # a no-op rebuild renders and writes nothing (output_sync's fingerprints)
+                key = output_sync.digest(data)
+                if not sink.unchanged(path, key):
+                    sink.put(path, data, key)
+
             for path in files + sorted(STATIC.iterdir()):
-                data = path.read_bytes()
-                sink.put(f"{ADMIN}/{path.name}", data, output_sync.digest(data))
+                put(f"{ADMIN}/{path.name}", path.read_bytes())
             local = bool(self.settings.get("WEB_EDITOR_LOCAL_BACKEND", True))
             port = int(self.settings.get("WEB_EDITOR_LOCAL_PORT") or LOCAL_BACKEND_PORT)
             auth = dict(self.settings.get("WEB_EDITOR_AUTH") or {})
@@ -315,10 +320,10 @@ def _generator_class():
                             "max_side": 2560, "article_collections": list(unit_ids)}
                 bundle = f"{root}{ADMIN}/" if folder != f"{ADMIN}/" else ""
                 page = admin_page(title, bundle, root, policy, settings)
-                sink.put(f"{folder}index.html", page.encode("utf-8"))
+                put(f"{folder}index.html", page.encode("utf-8"))
                 # JSON is YAML: the file Decap reads, written without a YAML writer
-                sink.put(f"{folder}config.yml",
-                         json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
+                put(f"{folder}config.yml",
+                    json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
 
     return WebEditorGenerator
 
