@@ -18,7 +18,10 @@ $(STAMP): requirements.txt
 # PUBLISH=1: the publishing settings (publishconf.py: SITEURL required, units at their own `url:`)
 SETTINGS := $(if $(PUBLISH),publishconf.py,pelicanconf.py)
 
+# The web editor's npm packages first (tools/npm-packages.sh: does nothing when installed,
+# never fails; without npm the sites are built without output/admin/)
 html: setup
+	@bash tools/npm-packages.sh
 	$(PY) tools/build.py --settings $(SETTINGS)
 
 check: setup

@@ -23,7 +23,7 @@ DEFAULT_LANG = "vi"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 PLUGIN_PATHS = [os.path.join(CODE_ROOT, "plugins")]
-PLUGINS = ["output_sync", "unit_registry", "article_reader", "publication", "image_assets", "unit_sites", "quota"]
+PLUGINS = ["output_sync", "unit_registry", "article_reader", "publication", "image_assets", "unit_sites", "quota", "web_editor"]
 
 # Which unit a file belongs to comes from its folder, never from its front matter.
 PATH_METADATA = r"(?P<unit>[^/]+)/.*"
@@ -95,3 +95,12 @@ OUTPUT_PATH = os.path.join(REPO_ROOT, "output")
 # Worker processes for reading and rendering (default: one per core).
 READ_PROCESSES = int(os.environ.get("READ_PROCESSES", "0")) or None
 RENDER_PROCESSES = int(os.environ.get("RENDER_PROCESSES", "0")) or None
+
+# The web editor (plugins/web_editor): this build's admin pages also save through
+# decap-server on this machine (`make editor`); publishconf.py turns that off.
+WEB_EDITOR_LOCAL_BACKEND = True
+# Logging in on the git host (docs/trinh-soan-bai.md): GitHub needs an OAuth proxy that
+# holds the OAuth app's secret (base_url); GitLab and Forgejo take the app's id (PKCE).
+WEB_EDITOR_AUTH = {"base_url": os.environ.get("EDITOR_OAUTH_URL", ""), "app_id": os.environ.get("EDITOR_APP_ID", "")}
+WEB_EDITOR_LOCAL_PORT = int(os.environ.get("EDITOR_PORT", "8081"))  # decap-server's port
+WEB_EDITOR_NODE_MODULES = os.environ.get("EDITOR_NODE_MODULES", os.path.join(CODE_ROOT, "node_modules"))

@@ -22,3 +22,4 @@ if not SITE_URL.match(_SITEURL.lower()):
 
 PUBLIC_URL = _SITEURL.rstrip("/")
 UNIT_ADDRESSES = True  # a unit with `url:` is published at that address (unit_sites.links)
+WEB_EDITOR_LOCAL_BACKEND = False  # the published admin pages save only through the git host

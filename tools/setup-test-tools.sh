@@ -6,7 +6,8 @@
 #           feeds), nginx, openssh-server and rsync (the publishing tests serve and
 #           deploy on 127.0.0.1), libreoffice-writer (.odt/.doc and LibreOffice-made
 #           .docx for the Word import) and poppler-utils (pdftoppm: printed pages);
-#   npm:    vnu-jar and axe-core, pinned in package.json / package-lock.json.
+#   npm:    vnu-jar and axe-core (and the web editor's packages), pinned in package.json /
+#           package-lock.json, through tools/npm-packages.sh.
 # The Python side (playwright) comes from requirements.txt via `make setup`.
 # playwright drives /usr/bin/chromium: it never downloads a browser.
 #
@@ -42,17 +43,5 @@ if ((${#missing[@]})); then
     fi
 fi
 
-# npm packages: reinstall only when package-lock.json is newer than what
-# node_modules holds (npm writes node_modules/.package-lock.json).
-if ! command -v npm >/dev/null 2>&1; then
-    echo "setup-test-tools: npm missing; install with: sudo apt-get install -y --no-install-recommends npm" >&2
-elif [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] \
-        || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; } \
-        || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
-    echo "setup-test-tools: installing npm packages (vnu-jar, axe-core)"
-    if [ -f package-lock.json ]; then
-        npm ci --no-audit --no-fund --loglevel=error
-    else
-        npm install --no-audit --no-fund --loglevel=error
-    fi
-fi
+# npm packages (pinned in package.json / package-lock.json): the same script `make html` runs
+bash tools/npm-packages.sh
