@@ -13,11 +13,11 @@ import shutil
 import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from factory import CODE_ROOT  # noqa: F401  (puts plugins/ on the path like the other tests)
+from tooling import require
 from test_reproducible import SITEURL, clone_and_build, committed_demo
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -38,8 +38,7 @@ def _get(port: int, host: str, path: str):
 
 @pytest.fixture
 def served(tmp_path):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed (tools/setup-test-tools.sh installs it)")
+    require("nginx")
     from deploy import sites
     from deploy.nginx import configuration
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pillow_heif  # pinned in requirements.txt: a missing one is an error, never a skip
 import pytest
 from lxml import html
 from PIL import Image, ImageDraw
@@ -130,8 +131,7 @@ def test_each_bad_image_is_an_error_naming_line_and_file_and_the_rest_builds(pro
 
 
 def test_heic_from_an_iphone_is_converted(province):
-    heif = pytest.importorskip("pillow_heif")
-    heif.register_heif_opener()
+    pillow_heif.register_heif_opener()
     repo = province
     _photo(repo.root / "content/thcs-a/images/2024/iphone.heic", size=(1000, 750), fmt="HEIF")
     repo.article("thcs-a", "2024/iphone.md", title="Ảnh chụp bằng iPhone",
@@ -146,7 +146,7 @@ def test_heic_from_an_iphone_is_converted(province):
 
 def test_heic_without_the_plugin_says_how_to_export_jpeg(tmp_path):
     """Where pillow-heif is not installed, HEIC is E209 with the way to get a JPEG."""
-    pytest.importorskip("pillow_heif").register_heif_opener()
+    pillow_heif.register_heif_opener()
     source = _photo(tmp_path / "a.heic", size=(200, 150), fmt="HEIF")
     code = ("import sys, json; sys.modules['pillow_heif'] = None\n"
             "import image_assets\n"
