@@ -122,7 +122,7 @@ def test_w615_for_a_file_over_2_mb(province):
     rel = province.article("thcs-a", "2026/nang.md", title="Ảnh nặng", body=f'Nội dung.\n\n![Ảnh](/images/2026/nhieu.png "{CAPTION}")\n')
     found = [p for p in parse_problems(province.check().stdout) if p.path == rel]
     assert [p.code for p in found] == ["W615"]
-    assert 'ảnh gốc "/images/2026/nhieu.png" lớn hơn mức kho nên giữ (2,9 MB, quá 2 MB)' in found[0].text
+    assert 'ảnh gốc "/images/2026/nhieu.png" lớn hơn mức kho nên giữ (3,0 MB, quá 2 MB)' in found[0].text
 
 
 def test_ordinary_news_and_the_units_own_phones_stay_silent(warned):

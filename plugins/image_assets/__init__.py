@@ -67,7 +67,6 @@ def configure(settings) -> None:
     _stats.clear()
     _pictures.clear()
     _unit_files.clear()
-    _facts_of.clear()
 
 
 _stats: dict[str, os.stat_result | None] = {}
@@ -220,10 +219,6 @@ _inspected: dict[tuple, dict] = {}     # (abs path, mtime, size, fingerprint) ->
 _index: dict[str, dict] | None = None  # persistent: cache/images/index.json
 _index_root: str | None = None
 _warned: dict[tuple, Picture] = {}     # (article, line, src) -> picture that came with a warning
-_facts_of: dict[str, dict] = {}        # repository path -> facts of the file last inspected there
-# what the repository should keep (W615): the site makes its own smaller copies (render.py)
-KEEP_LONG_SIDE = 2560
-KEEP_BYTES = 2 * 1024 * 1024
 FACTS_VERSION = 2  # the facts an index entry holds (2: gps, bytes)
 
 
@@ -255,6 +250,27 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
     A usable but small image gives a W604 problem; its picture is still used
     (``attach`` finds it).
     """
+    found = _facts(repo_root, article, ref)
+    if isinstance(found, Problem):
+        return found
+    file, facts = found
+    unit = ref.path.split("/")[1]
+    if facts.get("code"):
+        args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
+        return Problem(article, ref.line, facts["code"], args)
+    width, height = facts["size"]
+    picture = _picture(ref.path, file, facts["sha256"], width, height, _fingerprint[0])
+    if width < _config["IMAGE_MIN_WIDTH"]:
+        _warned[(article, ref.line, ref.src)] = picture
+        return Problem(article, ref.line, "W604", {"src": ref.src, "width": width, "height": height,
+                                                   "min_width": _config["IMAGE_MIN_WIDTH"]})
+    return picture
+
+
+def _facts(repo_root: str, article: str, ref) -> tuple[str, dict] | Problem:
+    """The file behind ``ref`` (its name on disk, which may be another Unicode form of the
+    reference) and its facts, read once per version of the file (``_inspected``, then the
+    persistent index); a problem when there is no such file in the unit, or it is outside."""
     unit = ref.path.split("/")[1]
     file = ref.path
     if _file_stat(os.path.join(repo_root, file)) is None:
@@ -279,18 +295,7 @@ def inspect(repo_root: str, article: str, ref) -> Picture | Problem:
             stored["stamp"] = stamp
             index[ref.path] = stored
         _inspected[key] = stored
-    facts = _inspected[key]
-    _facts_of[ref.path] = facts
-    if facts.get("code"):
-        args = {"src": ref.src, "unit": unit, **facts.get("args", {})}
-        return Problem(article, ref.line, facts["code"], args)
-    width, height = facts["size"]
-    picture = _picture(ref.path, file, facts["sha256"], width, height, _fingerprint[0])
-    if width < _config["IMAGE_MIN_WIDTH"]:
-        _warned[(article, ref.line, ref.src)] = picture
-        return Problem(article, ref.line, "W604", {"src": ref.src, "width": width, "height": height,
-                                                   "min_width": _config["IMAGE_MIN_WIDTH"]})
-    return picture
+    return file, _inspected[key]
 
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
@@ -350,21 +355,26 @@ def _examine(absolute: str) -> dict:
     return facts
 
 
-def repository_warnings(article: str, ref) -> list[Problem]:
-    """W614 (GPS coordinates) and W615 (an original larger than the repository should keep) of the
-    file behind ``ref``, from the facts ``inspect`` read (call it first); none for a file it refused."""
-    facts = _facts_of.get(ref.path) if ref.path else None
-    if not facts or facts.get("code") or "size" not in facts:
+def repository_warnings(repo_root: str, article: str, ref) -> list[Problem]:
+    """W614 (GPS coordinates) and W615 (an original larger than the repository should keep,
+    ``render.ORIGINAL_MAX_*``: what the Word import writes) of the file behind ``ref``; none
+    for a file ``inspect`` refuses."""
+    found = _facts(repo_root, article, ref) if ref.path else None
+    if found is None or isinstance(found, Problem):
+        return []
+    facts = found[1]
+    if facts.get("code") or "size" not in facts:
         return []
     found = []
     if facts.get("gps"):
         found.append(Problem(article, ref.line, "W614", {"src": ref.src}))
     width, height = facts["size"]
     too_big = []
-    if max(width, height) > KEEP_LONG_SIDE:
-        too_big.append(f"{width}×{height} điểm ảnh, cạnh dài quá {KEEP_LONG_SIDE}")
-    if facts.get("bytes", 0) > KEEP_BYTES:
-        too_big.append(f"{facts['bytes'] / (1 << 20):.1f} MB, quá 2 MB".replace(".", ","))
+    if max(width, height) > render.ORIGINAL_MAX_SIDE:
+        too_big.append(f"{width}×{height} điểm ảnh, cạnh dài quá {render.ORIGINAL_MAX_SIDE}")
+    if facts.get("bytes", 0) > render.ORIGINAL_MAX_BYTES:
+        too_big.append(f"{facts['bytes'] / 1e6:.1f} MB, quá {render.ORIGINAL_MAX_BYTES // 1_000_000} MB"
+                       .replace(".", ","))
     if too_big:
         found.append(Problem(article, ref.line, "W615", {"src": ref.src, "detail": "; ".join(too_big)}))
     return found

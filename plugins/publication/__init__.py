@@ -68,9 +68,7 @@ def unit_problems(source, unit) -> list[Problem]:
 
 def check_source(source, registry, repo_root: str, now: dt.datetime):
     """All problems of one read file, and its checked pictures (index -> Picture)."""
-    from review.sensitive import without_listed_phones  # a unit's own phone is no warning (W611)
-
-    problems = without_listed_phones(list(source.problems), registry)
+    problems = registry.without_own_phones(list(source.problems))
     pictures = {}
     unit = registry.units.get(source.unit) if source.unit else None
     if source.unit and unit is None:
@@ -92,7 +90,7 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
             problems.append(found)
         else:
             pictures[index] = found
-        problems.extend(image_assets.repository_warnings(source.path, ref))
+        problems.extend(image_assets.repository_warnings(repo_root, source.path, ref))
     if not source.is_page:
         if source.fields.get("status") == "draft":
             problems.append(Problem(source.path, source.lines.get("status", 1), "W605"))

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 
 from problems import Problem
+from unit_registry import digits_of
 
 # a run of digits, perhaps split by one space, dot or hyphen between groups; not inside a longer number,
 # a date ("07/11/2022") or a decimal
@@ -55,14 +56,6 @@ _STAMP_LINE = re.compile(r"^(?:(?:" + _MARK + "|" + _URGENCY + r")\s*[-–,/]?\s
 _DEGREE = re.compile(r"độ\s+mật\s*:\s*(?P<mark>tuyệt\s+mật|tối\s+mật|mật)(?!\w)", re.IGNORECASE)
 _DECOR = re.compile(r"[*_#>\[\]()`~|]")
 _QUICK = re.compile(r"\d{3}|MẬT|sinh|mật", re.IGNORECASE)
-
-
-def digits_of(number: str) -> str:
-    """A phone or ID as bare digits, a mobile in the 0xxx form ("+84 912 345 678" -> "0912345678")."""
-    digits = re.sub(r"\D", "", number)
-    if number.lstrip("( ").startswith("+84") or (digits.startswith("84") and len(digits) == 11):
-        digits = "0" + digits[2:]
-    return digits
 
 
 def text_warnings(path: str, text: str) -> list[Problem]:
@@ -125,22 +118,3 @@ def _number_warning(path: str, number: int, written: str, names_id: bool) -> Pro
     if not international and ((len(raw) == 12 and raw.startswith("0")) or (names_id and len(raw) in (9, 12))):
         return Problem(path, number, "W610", {"number": written, "kind": "CCCD" if len(raw) == 12 else "CMND"})
     return None
-
-
-def listed_phones(registry) -> frozenset:
-    """The digits of every phone a unit file lists (computed once per registry, only when asked:
-    most articles have no number to compare)."""
-    cached = registry.__dict__.get("_listed_phones")
-    if cached is None:
-        cached = frozenset(digits_of(phone) for unit in registry.units.values() for phone in unit.phones())
-        registry.__dict__["_listed_phones"] = cached
-    return cached
-
-
-def without_listed_phones(problems, registry) -> list[Problem]:
-    """W611 for a number of the units' own phones is no warning (contract section 8)."""
-    if not any(p.code == "W611" for p in problems):
-        return problems
-    phones = listed_phones(registry)
-    return [p for p in problems if not (p.code == "W611" and p.args.get("digits") in phones)]
-

@@ -22,6 +22,8 @@ import logging
 import os
 from pathlib import Path
 
+from image_assets.render import ORIGINAL_MAX_SIDE  # the photo the editor stores: what W615 allows
+
 logger = logging.getLogger(__name__)
 
 CODE_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -317,7 +319,7 @@ def _generator_class():
                                                  local_port=port)
                 settings = {"messages": messages, "theme_css": f"{root}theme/css/site.css",
                             "compression_js": f"{root}{ADMIN}/browser-image-compression.js",
-                            "max_side": 2560, "article_collections": list(unit_ids)}
+                            "max_side": ORIGINAL_MAX_SIDE, "article_collections": list(unit_ids)}
                 bundle = f"{root}{ADMIN}/" if folder != f"{ADMIN}/" else ""
                 page = admin_page(title, bundle, root, policy, settings)
                 put(f"{folder}index.html", page.encode("utf-8"))
