@@ -102,17 +102,20 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
 
 def content_entries(repo_root: str) -> tuple[list[str], list[tuple[str, str]]]:
     """Every entry under content/ but hidden ones, as Pelican finds them (linked folders
-    followed, each real folder once: a link back up is no loop): the repository paths (as on
+    followed; a link back up is no loop): the repository paths (as on
     disk, unsorted) of the regular files, and (path, what it is) of the other entries (named
     pipes, sockets, devices, broken links), which are reported (E117) and never opened."""
     from article_reader.files import special_kind
 
     files, specials = [], []
     content = os.path.join(repo_root, "content")
-    seen = {os.path.realpath(content)}
-    pending = [("content", content)]
+    # A real folder is walked under its own path, always; a linked folder once, and never when it
+    # leads back to a folder it lies in (a loop).  A link to another unit's folder, met before
+    # that folder, must not hide the unit's own files (their errors would go unreported).
+    linked = set()
+    pending = [("content", content, (os.path.realpath(content),))]
     while pending:
-        rel, folder = pending.pop()
+        rel, folder, above = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -123,10 +126,12 @@ def content_entries(repo_root: str) -> tuple[list[str], list[tuple[str, str]]]:
             path = f"{rel}/{entry.name}"
             try:
                 if entry.is_dir():  # follows links, as Pelican's walk does
-                    real = os.path.realpath(entry.path)
-                    if real not in seen:
-                        seen.add(real)
-                        pending.append((path, entry.path))
+                    real = os.path.realpath(entry.path) if entry.is_symlink() else None
+                    if real is None:
+                        pending.append((path, entry.path, above + (os.path.join(above[-1], entry.name),)))
+                    elif real not in linked and real not in above:
+                        linked.add(real)
+                        pending.append((path, entry.path, above + (real,)))
                     continue
                 if entry.is_file():  # the common case: no stat (the directory entry's type)
                     files.append(path)
