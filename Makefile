@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending publish nginx-conf review
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending publish nginx-conf review codeowners
 
 setup: $(STAMP)
 
@@ -77,3 +77,7 @@ publish:
 # The web server's configuration for those sites, to standard output (NGINX_ARGS=--plain-http behind a TLS proxy)
 nginx-conf: setup
 	@$(PY) -m deploy.nginx $(NGINX_ARGS)
+
+# CODEOWNERS (.github/, .gitlab/ or .gitea/ after git_host.kind) from units/; commit it with the units (E418)
+codeowners: setup
+	@$(PY) -m review.codeowners

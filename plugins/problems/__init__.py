@@ -115,6 +115,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "viết như: {example}"),
     "E417": ("kênh \"{value}\" không có",
              "dùng 'own' (mọi bài) hoặc 'so' (chỉ bài gửi về Sở)"),
+    "E418": ("tệp {path} không khớp với units/ ({detail})",
+             "chạy make codeowners rồi commit tệp {path} cùng thay đổi của units/ (đừng sửa tay tệp này)"),
     "E419": ("địa chỉ trang \"{value}\" không phải địa chỉ https:// hợp lệ; trang của đơn vị được đăng theo địa chỉ chung của Sở",
              "viết đầy đủ, ví dụ: url: https://thcsnguyendu.edu.vn (bắt đầu bằng https://, không có dấu cách); "
              "nếu đơn vị chưa có tên miền riêng, xóa dòng này"),

@@ -115,7 +115,19 @@ def examine(root: Path, base: str | None = None, settings: dict | None = None) -
             problems.extend(found)
     problems.extend(p for p in duplicate_slug_problems(sources) if p.path in wanted_files)
     problems.extend(_section_problems(registry, sources, now, wanted_units))
+    problems.extend(_codeowners_problems(root, registry, changed if base is not None else None))
     return Examined(sorted(problems), wanted_files, {s.path: s for s in sources}, registry, now, changed, pictures)
+
+
+def _codeowners_problems(root: Path, registry, changed) -> list:
+    """E418 (review.codeowners): in a full check always; with a base when the change touches
+    units/ or the CODEOWNERS file itself."""
+    from review.codeowners import codeowners_path, codeowners_problems
+
+    if changed is not None and not any(path.startswith("units/") or path == codeowners_path(registry)
+                                       for path in changed):
+        return []
+    return codeowners_problems(root, registry)
 
 
 def _section_problems(registry, sources, now, wanted_units) -> list:

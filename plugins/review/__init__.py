@@ -7,5 +7,5 @@
 * ``sensitive``: the reviewer's warnings about personal data and state-secret
   markings in an article's text (W610-W613);
 * ``codeowners``: `make codeowners` and E418;
-* ``approvals``: E304, an approver with an ``account`` approves on the git host.
+* ``approvals``: E304 (not built yet), an approver with an ``account`` approves on the git host.
 """
