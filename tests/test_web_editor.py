@@ -24,7 +24,7 @@ def _require_editor_packages():
 
 
 def _articles(config: dict) -> dict[str, dict]:
-    return {c["name"]: c for c in config["collections"] if not c["name"].endswith("--trang")}
+    return {c["name"]: c for c in config["collections"] if not c["name"].endswith(("--trang", "--word"))}
 
 
 def _field(collection: dict, name: str) -> dict:
@@ -49,8 +49,9 @@ def _assert_covers(root: Path, output: Path) -> None:
         if unit.id == "so":
             continue
         own = _parse(output / unit.id / "admin" / "config.yml")
-        assert [c["name"] for c in own["collections"]] == [unit.id, f"{unit.id}--trang"]
+        assert [c["name"] for c in own["collections"]] == [unit.id, f"{unit.id}--trang", f"{unit.id}--word"]
         assert own["collections"][1]["folder"] == f"content/{unit.id}/pages"
+        assert own["collections"][2]["folder"] == f"content/{unit.id}/word"
         page = (output / unit.id / "admin" / "index.html").read_text(encoding="utf-8")
         assert 'src="../../admin/decap-cms.js"' in page
 
@@ -113,6 +114,41 @@ def test_config_follows_units(province: Province):
     assert _field(new["collections"][0], "approved_by")["options"] == ["Vũ Thị Lan", "Hà Văn Phó"]
     renamed = _parse(output / "th-b" / "admin" / "config.yml")
     assert _field(renamed["collections"][0], "approved_by")["options"] == ["Đỗ Thị Hồng"]
+
+
+def test_a_word_file_sent_through_the_editor_is_what_make_import_pending_imports(province: Province):
+    """The "Gửi tệp Word" collection: the entry file and the .docx, written where and as
+    Decap writes them from this config, are what `make import-pending` reads (issue 14)."""
+    _require_editor_packages()
+    import docx
+    from word_import.pending import import_waiting
+
+    province.article("thcs-a", "2024/bai.md")
+    config = _parse(province.build() / "thcs-a" / "admin" / "config.yml")
+    word = next(c for c in config["collections"] if c["name"] == "thcs-a--word")
+    assert word["label"] == "Gửi tệp Word — Trường THCS A" and word["create"] is True
+    assert (word["folder"], word["extension"], word["format"]) == ("content/thcs-a/word", "yml", "yml")
+    assert [f["name"] for f in word["fields"]] == ["file", "title", "author"]
+    assert _field(word, "file")["widget"] == "file" and not _field(word, "title").get("required", True)
+    assert all(not f["label"].isascii() or f["label"] == "Tệp Word" for f in word["fields"])
+    # Decap: the upload into media_folder, the field's value public_folder + "/" + name,
+    # the entry file <slug>.<extension> in the folder with the fields as YAML keys
+    document = docx.Document()
+    document.add_heading("Hội thi văn nghệ chào mừng ngày 20/11", level=1)
+    document.add_paragraph("Chiều 18/11, nhà trường tổ chức hội thi văn nghệ.")
+    uploads = province.root / word["media_folder"].lstrip("/")
+    uploads.mkdir(parents=True)
+    document.save(uploads / "hoi-thi-van-nghe.docx")
+    (province.root / word["folder"] / f"20261120-093000.{word['extension']}").write_text(
+        f"file: {word['public_folder']}/hoi-thi-van-nghe.docx\ntitle: Văn nghệ chào mừng 20/11\n"
+        "author: Lê Thị Hoa\n", encoding="utf-8")
+    outcome = import_waiting(province.root, soffice=None)
+    assert outcome.refused == []
+    assert [w.article.split("/")[-1] for w in outcome.written] == ["van-nghe-chao-mung-20-11.md"]
+    article = (province.root / outcome.written[0].article).read_text(encoding="utf-8")
+    assert "title: Văn nghệ chào mừng 20/11" in article and "author: Lê Thị Hoa" in article
+    assert sorted(outcome.removed) == ["content/thcs-a/word/20261120-093000.yml",
+                                       "content/thcs-a/word/hoi-thi-van-nghe.docx"]
 
 
 def test_every_front_matter_key_has_a_field(demo_output):

@@ -170,7 +170,7 @@ def article_fields(unit, categories) -> list[dict]:
 
 
 def unit_collections(unit, categories) -> list[dict]:
-    """The unit's articles (content/<unit-id>/<year>/<slug>.md) and its static pages."""
+    """The unit's articles (content/<unit-id>/<year>/<slug>.md), its static pages and its Word uploads."""
     folder = f"content/{unit.id}"
     media = {"media_folder": f"/{folder}/images/{{{{year}}}}", "public_folder": "/images/{{year}}"}
     articles = {
@@ -195,7 +195,35 @@ def unit_collections(unit, categories) -> list[dict]:
              "required": False},
             {"name": "body", "label": "Nội dung", "widget": "markdown", "editor_components": ["image"]},
         ]}
-    return [articles, pages]
+    return [articles, pages, word_collection(unit)]
+
+
+def word_collection(unit) -> dict:
+    """"Gửi tệp Word": a teacher who only has a .docx uploads it into content/<unit-id>/word/
+    with a small entry file beside it; `make import-pending` (plugins/word_import/pending.py)
+    reads the entry's ``file`` (``/word/<name>``, from ``public_folder``), ``title`` and
+    ``author``, turns the document into an article and removes both files."""
+    folder = f"content/{unit.id}/word"
+    return {
+        "name": f"{unit.id}--word", "label": f"Gửi tệp Word — {unit.name}", "label_singular": "tệp Word",
+        "description": ("Chỉ có bài soạn trên Word? Tải tệp .docx lên đây rồi bấm \"Gửi duyệt\": tệp được "
+                        "chuyển thành bài viết (ảnh, chú thích) trong yêu cầu duyệt; đọc lại bài, bổ sung "
+                        "những việc còn phải làm, rồi lãnh đạo đơn vị ghi người duyệt."),
+        "folder": folder, "create": True, "extension": "yml", "format": "yml",
+        # the title may be left empty (the import takes it from the document): the entry's
+        # file name comes from the moment it is made, not from a field
+        "identifier_field": "file", "slug": "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}",
+        "summary": "{{title}} ({{file}})",
+        "media_folder": f"/{folder}", "public_folder": "/word",
+        "fields": [
+            {"name": "file", "label": "Tệp Word", "widget": "file", "choose_url": False,
+             "hint": "Tệp .docx (Word). Tệp .doc, .odt: mở bằng Word, chọn Tệp > Lưu thành > "
+                     "Word Document (.docx) rồi tải tệp mới lên."},
+            {"name": "title", "label": "Tiêu đề", "widget": "string", "required": False,
+             "hint": "Để trống: lấy đề mục đầu tiên (hoặc dòng in đậm đầu bài) của tệp Word."},
+            {"name": "author", "label": "Người viết", "widget": "string", "required": False,
+             "hint": "Để trống: lấy từ dòng ký tên cuối bài (\"Tin, ảnh: ...\") hoặc thuộc tính tác giả của tệp."},
+        ]}
 
 
 def editor_config(registry, categories: dict[str, list[str]], unit_ids, *, local_backend: bool,
