@@ -21,6 +21,7 @@ from portal_sections import BY_SLUG, NEWS, NEWS_FOLDER, consultation_state, sect
 from publication import build_now
 
 import output_sync
+import site_search
 
 from . import links, seo
 from .model import Listing, Site, TagGroup, YearArchive
@@ -175,6 +176,7 @@ class SitesGenerator(Generator):
         todo = [job for job in jobs if not sink.unchanged(job.path, job.fingerprint)]
         pages.feeds_to_render = {job.site for job in todo if job.feed and job.site}
         render_all(self, todo, sink, pages.finish)
+        site_search.index_sites(self.sites, pages.search_items, sink, self.settings)
 
 
 _KIND_ORDER = {"phong-thuoc-so": 0, "phong-gddt": 1, "xa": 2, "don-vi-truc-thuoc": 3, "trung-tam": 4, "truong": 5}

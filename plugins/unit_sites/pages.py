@@ -25,6 +25,7 @@ from pelican.paginator import Paginator
 import output_sync
 from blob_store import BlobStore
 from portal_sections import PROCEDURES_FOLDER
+from site_search import FOLDER as SEARCH_FOLDER
 from publication import build_now
 
 from . import links, seo
@@ -135,6 +136,7 @@ class PageSet:
         self.feeds_to_render: set[str] = set()  # sites whose own feed is rendered in this build
         self._sites: dict[str, str] = {}
         self._theme_files: list[tuple[str, bytes]] | None = None
+        self._search: dict[str, list] | None = None
 
     # -- fingerprints -------------------------------------------------------
 
@@ -156,6 +158,20 @@ class PageSet:
             self._articles[key] = _hash(_content_fp(article), article.unit_info.name,
                                         getattr(article, "consultation", None))
         return self._articles[key]
+
+    def search_items(self, site) -> list[tuple[str, str, object, str]]:
+        """What the site's own search index holds (site_search): its own articles and pages,
+        each (output path, fingerprint, content, unit name)."""
+        if self._search is None:
+            self._search = defaultdict(list)
+            for article in self.context.get("articles", []):
+                self._search[article.site.id].append(
+                    (article.url, self.article_fp(article), article, article.unit_info.name))
+            for page in self.context.get("pages", []):
+                if page.site is not None:
+                    self._search[page.site.id].append(
+                        (page.url, _hash(_content_fp(page), page.unit_info.name), page, page.unit_info.name))
+        return self._search[site.id]
 
     # -- rendering ----------------------------------------------------------
 
@@ -311,6 +327,8 @@ class PageSet:
         for listing in site.sections:  # Tin tức - Sự kiện, and the sections no article fills yet
             if id(listing) not in categories:
                 yield from self._listing(site, listing, "")
+        search = f"{site.prefix}{SEARCH_FOLDER}index.html"
+        yield Job(search, _hash(self.site_fp(site), "search"), self._renderer(search, "search", site=site))
         if site.is_portal:
             procedures = self.context["PROVINCE"].procedures
             yield Job(PROCEDURES_PAGE, _hash(self.site_fp(site), "procedures", procedures),
