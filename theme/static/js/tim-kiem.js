@@ -44,6 +44,17 @@ function holdsEvery(terms, content) {
   });
 }
 
+// the words typed, one after another as typed (folded): such pages come first
+function holdsPhrase(terms, content) {
+  const words = split(fold(content));
+  const wanted = terms.map(fold);
+  for (let start = 0; start + wanted.length <= words.length; start += 1) {
+    if (wanted.every((term, index) => (index < wanted.length - 1 ? words[start + index] === term
+      : words[start + index].startsWith(term)))) return true;
+  }
+  return false;
+}
+
 function address(url) {
   const path = url.replace(/^\//, "");
   for (const [prefix, home] of Object.entries(sites)) {
@@ -75,16 +86,19 @@ function show(data) {
 async function showMore(search) {
   let shown = 0;
   while (shown < PAGE && search.next < search.results.length) {
-    const batch = search.results.slice(search.next, search.next + PAGE);
+    // the first results are read three pages at a time, so that pages holding the words
+    // together can come before those holding them apart (Pagefind's order otherwise)
+    const size = search.next === 0 ? 3 * PAGE : PAGE;
+    const batch = search.results.slice(search.next, search.next + size);
     search.next += batch.length;
     const found = await Promise.all(batch.map((result) => result.data()));
     if (search !== current) return;
-    for (const data of found) {
-      if (holdsEvery(search.terms, data.content)) {
-        show(data);
-        shown += 1;
-        search.count += 1;
-      }
+    const kept = found.filter((data) => holdsEvery(search.terms, data.content));
+    const together = kept.filter((data) => holdsPhrase(search.terms, data.content));
+    for (const data of together.concat(kept.filter((data) => !together.includes(data)))) {
+      show(data);
+      shown += 1;
+      search.count += 1;
     }
   }
   more.hidden = search.next >= search.results.length;
