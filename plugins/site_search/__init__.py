@@ -3,11 +3,12 @@ the portal across every unit (``tim-kiem/pagefind/``); contract section 9.
 
 Pagefind folds tone marks ("moi" finds "mới") but not đ ("doi" never finds "Đổi"), so it
 does not read the published pages: each article and static page is handed to it as a small
-HTML file (in the cache, ``search/src/<its output path>``) that holds its text twice, as
-written and folded (article_reader.fold: "Đổi mới" -> "doi moi").  The published pages
-carry no hidden copy of their text.  The search page (theme ``search.html``,
-``js/tim-kiem.js``) folds the query the same way and keeps only results that hold every
-word typed.
+HTML file (in the cache, ``search/<tree>/<its output path>``) with its words as written
+and, once each, its words with a đ folded (article_reader.fold: "Đổi" -> "doi").  The
+published pages carry no hidden copy of their text.  A unit's index holds its pages whole;
+the portal's holds the titles and summaries of every unit's pages (and its own pages
+whole).  The search page (theme ``search.html``, ``js/tim-kiem.js``) folds the query the
+same way and keeps only results that hold every word typed.
 
 Incremental: an index is made again only when what it holds changed (its fingerprint: the
 articles' and pages' fingerprints, which unit_sites already computes); otherwise its bundle
@@ -33,7 +34,7 @@ from article_reader.bodies import stored_html
 
 FOLDER = "tim-kiem/"
 BUNDLE = f"{FOLDER}pagefind/"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 LAST_INDEX: dict = {}  # what the last build did, for its closing lines (tools/build.py)
 
@@ -46,14 +47,18 @@ def text_of(markup: str) -> str:
     return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", markup))).strip()
 
 
-def source_html(content, unit_name: str) -> bytes:
-    """What Pagefind reads of one article or page: its title, summary and body (with the
-    captions of its pictures), then the same words folded; the unit and date as metadata."""
+def source_html(content, unit_name: str, full: bool) -> bytes:
+    """What Pagefind reads of one article or page: its title, summary and, when ``full``,
+    its body with the captions of its pictures; then, folded, each word that has a đ (the
+    only mark Pagefind does not fold itself: its "moi" finds "mới", its "doi" never finds
+    "Đổi"), once; the unit and date as metadata."""
     title = content.title
     summary = text_of(getattr(content, "summary", "") or "") if hasattr(content, "date") else ""
-    captions = " ".join(ref.caption for ref in content.source.images if ref.caption)
-    body = text_of(stored_html(content))
-    words = " ".join(part for part in (summary, body, captions) if part)
+    parts = [summary]
+    if full:
+        parts += [text_of(stored_html(content)), " ".join(ref.caption for ref in content.source.images if ref.caption)]
+    words = " ".join(part for part in parts if part)
+    folded = " ".join(sorted({fold(word) for word in _WORD.findall(f"{title} {words}") if _D.search(word)}))
     date = content.date.strftime("%d/%m/%Y") if hasattr(content, "date") else ""
     escape = html.escape
     return (
@@ -63,14 +68,24 @@ def source_html(content, unit_name: str) -> bytes:
         f'<span data-pagefind-ignore data-pagefind-meta="unit[data-value]" data-value="{escape(unit_name)}"></span>'
         f'<span data-pagefind-ignore data-pagefind-meta="date[data-value]" data-value="{date}"></span>'
         f'<span data-pagefind-ignore data-pagefind-meta="summary[data-value]" data-value="{escape(summary)}"></span>'
-        f"<p>{escape(words)}</p>"
-        f'<p data-pagefind-weight="7">{escape(fold(title))}</p><p>{escape(fold(words))}</p>'
+        f"<p>{escape(words)}</p><p>{escape(folded)}</p>"
         "</body></html>"
     ).encode("utf-8")
 
 
+_WORD = re.compile(r"\w+")
+_D = re.compile("[đĐðÐ]")
+
+
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# The two kinds of source files, each a tree of output paths: a unit's index reads its
+# pages whole; the portal's, across every unit, reads titles and summaries (Pagefind on
+# the whole text of a 35,000-article province took 37 s and 4 GB at each change, and
+# each unit's own index has it whole), the portal's own pages whole.
+FULL, SHORT = "src", "portal-src"
 
 
 class Indexes:
@@ -78,7 +93,6 @@ class Indexes:
 
     def __init__(self, cache_path: str):
         self.root = Path(cache_path, "search")
-        self.src = self.root / "src"
         self.bundles = self.root / "bundles"
         self.state_path = self.root / "state.json"
         try:
@@ -87,28 +101,30 @@ class Indexes:
                 state = {}
         except (OSError, ValueError):
             state = {}
-        self.sources: dict[str, str] = state.get("sources", {})   # output path -> fingerprint
+        # tree -> {output path: fingerprint}
+        self.sources: dict[str, dict[str, str]] = state.get("sources", {})
         self.indexes: dict[str, dict] = state.get("indexes", {})  # key -> {fp, files: {rel: digest}}
 
-    def update_sources(self, items: list[tuple[str, str, object, str]]) -> int:
-        """Write the source file of each (path, fingerprint, content, unit name) whose
-        fingerprint changed; remove the others'.  Returns how many were written."""
+    def update_sources(self, tree: str, items: list[tuple[str, str, object, str, bool]]) -> int:
+        """Write into ``tree`` the source file of each (path, fingerprint, content, unit name,
+        whole) whose fingerprint changed; remove the others'.  Returns how many were written."""
         written = 0
+        known = self.sources.get(tree, {})
         wanted = {}
-        for path, fingerprint, content, unit_name in items:
-            wanted[path] = fingerprint
-            target = self.src / path
-            if self.sources.get(path) == fingerprint and target.is_file():
+        for path, fingerprint, content, unit_name, whole in items:
+            wanted[path] = fingerprint = f"{fingerprint}:{int(whole)}"
+            target = self.root / tree / path
+            if known.get(path) == fingerprint and target.is_file():
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source_html(content, unit_name))
+            target.write_bytes(source_html(content, unit_name, whole))
             written += 1
-        for path in set(self.sources) - set(wanted):
+        for path in set(known) - set(wanted):
             try:
-                (self.src / path).unlink()
+                (self.root / tree / path).unlink()
             except FileNotFoundError:
                 pass
-        self.sources = wanted
+        self.sources[tree] = wanted
         return written
 
     def save(self) -> None:
@@ -122,23 +138,24 @@ def index_sites(sites, items_of, sink, settings) -> None:
     """Make (or take from the cache) each site's search bundle and hand its files to ``sink``.
 
     ``sites``: the unit_sites Sites; ``items_of(site)``: the (output path, fingerprint,
-    content, unit name) of what the site's index holds (for the portal: every site's)."""
+    content, unit name) of the site's own articles and pages."""
     started = time.monotonic()
     indexes = Indexes(settings["CACHE_PATH"])
-    plan = []  # (key, output folder of the bundle, its source folder, fingerprint, items)
-    everything = []
+    plan = []  # (key, output folder of the bundle, its source folder, items)
+    full, short = [], []
     for site in sites.values():
         items = items_of(site)
-        everything += items
+        short += [(*item, site.is_portal) for item in items]
         if not site.is_portal:
-            plan.append((site.id, f"{site.prefix}{BUNDLE}", site.prefix, items))
+            full += [(*item, True) for item in items]
+            plan.append((site.id, f"{site.prefix}{BUNDLE}", f"{FULL}/{site.prefix}", items))
     portal = next((site for site in sites.values() if site.is_portal), None)
     if portal is not None:
-        plan.append((portal.id, BUNDLE, "", everything))
-    written = indexes.update_sources(everything)
+        plan.append((portal.id, BUNDLE, SHORT, short))
+    written = indexes.update_sources(FULL, full) + indexes.update_sources(SHORT, short)
     todo, kept = [], 0
     for key, bundle, folder, items in plan:
-        fingerprint = _digest(*(f"{path}:{fp}" for path, fp, _, _ in sorted(items, key=lambda i: i[0])))
+        fingerprint = _digest(*(f"{item[0]}:{item[1]}" for item in sorted(items, key=lambda i: i[0])))
         known = indexes.indexes.get(key)
         if not items:
             indexes.indexes.pop(key, None)
@@ -157,7 +174,7 @@ def index_sites(sites, items_of, sink, settings) -> None:
     indexes.save()
     LAST_INDEX.clear()
     LAST_INDEX.update(made=0 if problem else len(todo), kept=kept, sources=written, problem=problem,
-                      pages=len(everything), seconds=time.monotonic() - started)
+                      pages=len(short), seconds=time.monotonic() - started)
 
 
 def _make(indexes: Indexes, todo: list[tuple[str, str, str]]) -> str | None:
@@ -194,7 +211,7 @@ async def _index_all(indexes: Indexes, todo) -> None:
     try:
         for key, folder, _ in todo:
             index = await service.create_index({"force_language": "vi"})
-            await index.add_directory(str(indexes.src / folder) if folder else str(indexes.src))
+            await index.add_directory(str(indexes.root / folder))
             await index.write_files(output_path=str(indexes.bundles / key))
             await index.delete_index()
     finally:
