@@ -51,11 +51,14 @@ def _pages(output: Path) -> dict[str, str]:
         "documents of one type": types[0].relative_to(output).as_posix() + "/",
         "document": documents[0].relative_to(output).as_posix(),
         "portal documents library": "van-ban/",
+        "search with results": "tim-kiem/?q=doi+moi",
+        "consultations": "chuyen-muc/lay-y-kien/",
     }
 
 
 PAGE_NAMES = ["portal home", "unit home", "article with a gallery", "category list", "archives", "year archive",
-              "unit directory", "documents library", "documents of one type", "document", "portal documents library"]
+              "unit directory", "documents library", "documents of one type", "document", "portal documents library",
+              "search with results", "consultations"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -109,6 +112,8 @@ def _open(browser, base: str, path: str, width: int):
     page.on("request", lambda request: requested.append(request.url))
     response = page.goto(base + path, wait_until="load")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    if "tim-kiem/?q=" in path:  # the search page's results come after it has loaded
+        page.wait_for_selector("#tim-kiem-ket-qua li")
     foreign = _foreign(requested + page.evaluate(RESOURCE_URLS), base)
     assert not foreign, f"/{path} loads from other hosts than 127.0.0.1: {foreign}"
     return context, page, requested
