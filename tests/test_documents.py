@@ -19,6 +19,8 @@ from lxml import html
 from documents import TYPES
 from factory import CODE_ROOT, Province
 from helpers_problems import document, output_files, page_text
+from output.test_accessibility import served
+from portal.test_search import _search, browser  # noqa: F401 - the fixture
 
 PER_PAGE = 12  # pelicanconf.DEFAULT_PAGINATION
 # thcs-a's documents: (stem, type, issuer, issued_on); 13 of them, so that its library has two pages
@@ -238,3 +240,20 @@ def test_the_documentation_lists_the_types_the_check_knows():
     section = text.split("## Danh mục loại văn bản", 1)[1]
     listed = " ".join(section.split("\n\n")[2].split()).rstrip(".").split(", ")
     assert listed == list(TYPES)
+
+
+@pytest.mark.browser
+def test_a_document_is_found_by_its_abstract_on_its_site_and_the_portal(tmp_path, browser):
+    province = Province(tmp_path / "repo")
+    province.pdf("content/thcs-a/van-ban/2024/kh.pdf")
+    province.write("content/thcs-a/van-ban/2024/kh.md", document(
+        "thcs-a", title="Kế hoạch chuyển đổi số năm học 2024-2025", slug="kh-chuyen-doi-so", file="kh.pdf"))
+    province.article("th-b", "2024/bai.md", title="Ngày hội đọc sách")
+    out = province.build()
+    with served(out) as base:
+        for path in ("thcs-a/tim-kiem/", "tim-kiem/"):
+            status, results = _search(browser, base, path, "chuyen doi so")
+            assert [title for title, _ in results] == ["Kế hoạch chuyển đổi số năm học 2024-2025"], status
+            assert results[0][1] == f"{base}thcs-a/van-ban/kh-chuyen-doi-so.html"
+        status, results = _search(browser, base, "th-b/tim-kiem/", "chuyen doi so")
+        assert results == []

@@ -161,8 +161,8 @@ class PageSet:
         return self._articles[key]
 
     def search_items(self, site) -> list[tuple[str, str, object, str]]:
-        """What the site's own search index holds (site_search): its own articles and pages,
-        each (output path, fingerprint, content, unit name)."""
+        """What the site's own search index holds (site_search): its own articles, pages and
+        documents, each (output path, fingerprint, content, unit name)."""
         if self._search is None:
             self._search = defaultdict(list)
             for article in self.context.get("articles", []):
@@ -172,6 +172,10 @@ class PageSet:
                 if page.site is not None:
                     self._search[page.site.id].append(
                         (page.url, _hash(_content_fp(page), page.unit_info.name), page, page.unit_info.name))
+            for document in self.generator.documents:  # found by their abstract (title) and summary
+                if document.site is not None:
+                    self._search[document.site.id].append(
+                        (document.url, library.document_fp(self, document), document, document.unit_info.name))
         return self._search[site.id]
 
     # -- rendering ----------------------------------------------------------
