@@ -257,3 +257,18 @@ def test_a_document_is_found_by_its_abstract_on_its_site_and_the_portal(tmp_path
             assert results[0][1] == f"{base}thcs-a/van-ban/kh-chuyen-doi-so.html"
         status, results = _search(browser, base, "th-b/tim-kiem/", "chuyen doi so")
         assert results == []
+
+
+def test_make_check_with_a_base_rechecks_the_document_whose_file_was_deleted(tmp_path):
+    province = Province(tmp_path / "repo")
+    province.git("init", "-q", "-b", "main")
+    province.pdf("content/thcs-a/van-ban/2024/kh.pdf")
+    province.write("content/thcs-a/van-ban/2024/kh.md", document("thcs-a", file="kh.pdf"))
+    province.git("add", "-A")
+    province.git("commit", "-q", "-m", "Một văn bản")
+    assert province.check(base="HEAD").returncode == 0
+    (province.root / "content/thcs-a/van-ban/2024/kh.pdf").unlink()
+    result = province.check(base="HEAD")
+    assert result.returncode == 1
+    assert [line.split(" — ")[0] for line in result.stdout.splitlines()] == [
+        'content/thcs-a/van-ban/2024/kh.md:7: E128 không tìm thấy tệp đính kèm "kh.pdf"']
