@@ -36,6 +36,9 @@ def _pages(output: Path) -> dict[str, str]:
     assert categories, f"{UNIT} has no category pages"
     years = sorted(p for p in (output / UNIT / "luu-tru").iterdir() if (p / "index.html").is_file())
     assert years, f"{UNIT} has no yearly archive"
+    documents = sorted((output / UNIT / "van-ban").glob("*.html"))
+    assert documents, f"{UNIT} has no document in its library"
+    types = sorted(p for p in (output / UNIT / "van-ban" / "loai").iterdir() if (p / "index.html").is_file())
     return {
         "portal home": "",
         "unit home": f"{UNIT}/",
@@ -44,13 +47,18 @@ def _pages(output: Path) -> dict[str, str]:
         "archives": f"{UNIT}/luu-tru/",
         "year archive": years[-1].relative_to(output).as_posix() + "/",
         "unit directory": "don-vi/",
+        "documents library": f"{UNIT}/van-ban/",
+        "documents of one type": types[0].relative_to(output).as_posix() + "/",
+        "document": documents[0].relative_to(output).as_posix(),
+        "portal documents library": "van-ban/",
         "search with results": "tim-kiem/?q=doi+moi",
         "consultations": "chuyen-muc/lay-y-kien/",
     }
 
 
 PAGE_NAMES = ["portal home", "unit home", "article with a gallery", "category list", "archives", "year archive",
-              "unit directory", "search with results", "consultations"]
+              "unit directory", "documents library", "documents of one type", "document", "portal documents library",
+              "search with results", "consultations"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

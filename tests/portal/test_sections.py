@@ -35,10 +35,10 @@ def _build(province, monkeypatch, now: str = NOW) -> Path:
     return province.build()
 
 
-SCHOOL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Tuyển sinh", "Công khai", "Hỏi đáp", "Lưu trữ", "Tìm kiếm"]
-DISTRICT = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Lưu trữ", "Tìm kiếm"]
+SCHOOL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Tuyển sinh", "Công khai", "Hỏi đáp", "Văn bản", "Lưu trữ", "Tìm kiếm"]
+DISTRICT = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Văn bản", "Lưu trữ", "Tìm kiếm"]
 PORTAL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Lấy ý kiến", "Thủ tục hành chính",
-          "Tin từ các đơn vị", "Danh bạ đơn vị", "Định mức đăng bài", "Lưu trữ", "Tìm kiếm"]
+          "Tin từ các đơn vị", "Danh bạ đơn vị", "Định mức đăng bài", "Văn bản", "Lưu trữ", "Tìm kiếm"]
 
 
 def test_each_kind_of_unit_has_its_sections_in_its_menu_each_a_page(province, monkeypatch):
