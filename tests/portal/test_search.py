@@ -106,6 +106,7 @@ def test_only_the_indexes_of_sites_that_changed_are_made_again(province):
     first = province.run_build()
     assert re.search(r"lập chỉ mục 0 trang web, giữ nguyên 3", _search_line(first)), first.stdout
     school, other, portal = _bundle(out, "thcs-a"), _bundle(out, "th-b"), _bundle(out, "")
+    assert "pagefind.js" in school and "pagefind-ui.js" not in school  # Pagefind's own interface unused
     province.article("thcs-a", "2024/moi.md", title="Hội thi viết chữ đẹp", image=False)
     second = province.run_build()
     assert second.returncode == 0
