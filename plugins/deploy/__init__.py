@@ -169,7 +169,8 @@ def publish(output: Path, root: Path, siteurl: str, target: Target, log=print) -
             for site in all_sites:
                 before = previous.get(f"{target.path}/{site.id}", "").strip()
                 sent[site.id] = connection.upload(site, release, before if before not in ("", ".") else "")
-                changed = [line for line in sent[site.id].splitlines() if line.startswith(">f")]
+                # rsync itemises what the local side sends with "<" (">" is what it receives)
+                changed = [line for line in sent[site.id].splitlines() if line.startswith("<f")]
                 log(f"{site.id}: đã tải lên {len(changed)} tệp thay đổi ({site.host})")
         except DeployError:
             try:  # the half-uploaded releases are no one's: nothing links to them
