@@ -26,6 +26,7 @@ from tooling import require
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 ARTICLE = "content/thcs-nguyen-du/2024/ngay-hoi-chuyen-doi-so.md"
+REMOVED = "content/th-kim-dong/2023/hoi-thi-viet-chu-dep.md"
 OWN_ADDRESS = {"phong-gddt-tan-hong", "phong-gddt-tp-thanh-van", "th-kim-dong", "thcs-nguyen-du",
                "thpt-le-quy-don", "xa-tan-hong"}  # units/*.yml with url: (and a site of their own)
 
@@ -90,10 +91,18 @@ def server(tmp_path):
     running.stop()
 
 
-def _publish_command(root: Path, server: Server):
+def _publish_command(root: Path, server: Server, *args: str):
     env = dict(os.environ, PYTHONPATH=str(CODE_ROOT / "plugins"), SITEURL=SITEURL, **server.environment)
-    return subprocess.run([sys.executable, "-m", "deploy", "--root", str(root)], capture_output=True, text=True,
-                          env=env)
+    return subprocess.run([sys.executable, "-m", "deploy", "--root", str(root), *args], capture_output=True,
+                          text=True, env=env)
+
+
+def _portal_only(tmp_path: Path) -> Path:
+    """An output/ with the portal's home page alone (this repository's units/, no unit built)."""
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<!doctype html><title>Cổng</title>\n", encoding="utf-8")
+    return output
 
 
 def _live(srv: Path, site: str) -> Path:
@@ -137,7 +146,8 @@ def test_each_site_to_its_place_then_only_changed_files_move(tmp_path, server):
     env = dict(os.environ, GIT_AUTHOR_DATE=GIT_DATE, GIT_COMMITTER_DATE=GIT_DATE, GIT_AUTHOR_NAME="Văn phòng",
                GIT_AUTHOR_EMAIL="vp@example.edu.vn", GIT_COMMITTER_NAME="Văn phòng",
                GIT_COMMITTER_EMAIL="vp@example.edu.vn")
-    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Sửa một bài"], check=True, env=env)
+    (root / REMOVED).unlink()  # and one article of another unit taken down
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Sửa một bài, gỡ một bài"], check=True, env=env)
     before_releases = {site: os.readlink(_live(srv, site)) for site in expected}
     build(root)
     again = _expected(output)
@@ -151,5 +161,67 @@ def test_each_site_to_its_place_then_only_changed_files_move(tmp_path, server):
         old, new = srv / site / before_releases[site], _live(srv, site).resolve()
         for name in list(set(again[site]) - changed)[:50]:
             assert (old / name).stat().st_ino == (new / name).stat().st_ino, (site, name)
-    counts = {site: sum(line.startswith("<f") for line in sent[site].splitlines()) for site in sent}
-    assert counts["thcs-nguyen-du"] > 0
+    assert {"bai-viet/ngay-hoi-chuyen-doi-so-tai-truong-thcs-nguyen-du.html", "feeds/atom.xml"} <= {
+        line.split(" ", 1)[1] for line in sent["thcs-nguyen-du"].splitlines() if line.startswith("<f")}
+    # the page taken down is gone from the live site only with the switch: the previous
+    # release, kept to go back to, still has it
+    gone = set(expected["th-kim-dong"]) - set(again["th-kim-dong"])
+    assert any(name.startswith("bai-viet/") for name in gone), gone
+    for name in gone:
+        assert (srv / "th-kim-dong" / before_releases["th-kim-dong"] / name).is_file()
+        assert not (_live(srv, "th-kim-dong") / name).exists()
+
+
+def test_a_failure_half_way_leaves_every_live_site_as_it_was(tmp_path, server):
+    from deploy import DeployError, Target, publish
+
+    root = tmp_path / "kho"
+    output = clone_and_build(committed_demo(tmp_path), root)
+    target = Target.from_environment(server.environment)
+    publish(output, root, SITEURL, target, log=lambda _: None)
+    srv = Path(target.path)
+    live = {site.name: (os.readlink(site / "current"), tree_bytes(site / "current")) for site in srv.iterdir()}
+    uploaded = []
+
+    def network_lost_after_the_first_site(line):
+        uploaded.append(line)
+        server.stop()
+
+    with pytest.raises(DeployError) as failure:
+        publish(output, root, SITEURL, target, log=network_lost_after_the_first_site)
+    assert uploaded and uploaded[0].startswith("so: ")  # the portal was uploaded, then the network was gone
+    message = str(failure.value)
+    assert "Xuất bản dừng ở bước tải trang" in message and "không kết nối SSH được" in message
+    assert "Các trang đang chạy giữ nguyên" in message
+    for site in srv.iterdir():  # no site switched, not even the portal that was uploaded in full
+        assert (os.readlink(site / "current"), tree_bytes(site / "current")) == live[site.name], site.name
+
+
+def test_a_wrong_server_key_stops_before_anything_is_written(tmp_path, server):
+    result_env = dict(server.environment)
+    other = tmp_path / "khac"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other)], check=True)
+    key_type, key = other.with_suffix(".pub").read_text().split()[:2]
+    result_env["DEPLOY_KNOWN_HOSTS"] = f"[127.0.0.1]:{server.port} {key_type} {key}"
+    server.environment = result_env
+    proc = _publish_command(CODE_ROOT, server, "--output", str(_portal_only(tmp_path)))
+    assert proc.returncode == 1
+    assert "chuẩn bị thư mục trên máy chủ" in proc.stderr and "DEPLOY_KNOWN_HOSTS" in proc.stderr, proc.stderr
+    assert not Path(result_env["DEPLOY_PATH"]).exists()
+
+
+def test_a_key_file_that_others_can_read_is_used_and_a_missing_one_is_said(tmp_path, server):
+    # a CI's file variable (GitLab: Type File) may be written readable by all: ssh alone refuses that
+    key_file = tmp_path / "khoa"
+    key_file.write_text(server.environment.pop("DEPLOY_SSH_KEY"), encoding="utf-8")
+    key_file.chmod(0o644)
+    output = _portal_only(tmp_path)
+    server.environment["DEPLOY_SSH_KEY_FILE"] = str(key_file)
+    proc = _publish_command(CODE_ROOT, server, "--output", str(output))
+    assert proc.returncode == 0, proc.stderr
+    assert (Path(server.environment["DEPLOY_PATH"]) / "so" / "current" / "index.html").read_bytes() == (
+        output / "index.html").read_bytes()
+    server.environment["DEPLOY_SSH_KEY_FILE"] = str(tmp_path / "khong-co")
+    proc = _publish_command(CODE_ROOT, server, "--output", str(output))
+    assert proc.returncode == 1
+    assert f"không có tệp khóa SSH \"{tmp_path / 'khong-co'}\"" in proc.stderr, proc.stderr

@@ -85,21 +85,44 @@ def _git(folder: Path, *args: str) -> str:
                           env=env).stdout.strip()
 
 
-def _pull_request(tmp_path: Path, article: str, word_file: str = "") -> tuple[Path, str]:
-    """A province repository (this one's files, one commit on main) on a 'server', a teacher's
-    branch adding ``article`` pushed to it, and the runner's checkout of that branch's commit
-    with full history (what actions/checkout does with fetch-depth: 0).  (checkout, head sha)"""
-    author = tmp_path / "giao-vien"
+def _province(folder: Path) -> Path:
+    """This repository's files (code, units/, content/) as the one commit of a province's repository."""
     files = subprocess.run(["git", "-C", str(CODE_ROOT), "ls-files", "-z", "--cached", "--others",
                             "--exclude-standard"], check=True, capture_output=True, text=True).stdout
     for name in filter(None, files.split("\0")):
         source = CODE_ROOT / name
         if source.is_file() and not source.is_symlink():
-            (author / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, author / name)
-    _git(author, "init", "-q", "-b", "main")
-    _git(author, "add", "-A")
-    _git(author, "commit", "-q", "-m", "Kho của tỉnh")
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    _git(folder, "init", "-q", "-b", "main")
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "Kho của tỉnh")
+    return folder
+
+
+def _run_steps(steps: list[dict], folder: Path, expressions: dict[str, str], conditions: dict,
+               env: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Every `run:` step, in order, as the runner runs it (bash -eo pipefail), with the step's
+    env (``${{ … }}`` from ``expressions``): (name, exit status, output) of each."""
+    base_env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GITLAB", "CI_"))}
+    results = []
+    for step in steps:
+        if "run" not in step:
+            continue
+        assert conditions[step.get("if")]
+        step_env = dict(base_env, CI="true", GITHUB_ACTIONS="true", **env,
+                        **{key: _substitute(str(value), expressions) for key, value in (step.get("env") or {}).items()})
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=folder,
+                              env=step_env, capture_output=True, text=True)
+        results.append((step["name"], proc.returncode, proc.stdout + proc.stderr))
+    return results
+
+
+def _pull_request(tmp_path: Path, article: str, word_file: str = "") -> tuple[Path, str]:
+    """A province repository (this one's files, one commit on main) on a 'server', a teacher's
+    branch adding ``article`` pushed to it, and the runner's checkout of that branch's commit
+    with full history (what actions/checkout does with fetch-depth: 0).  (checkout, head sha)"""
+    author = _province(tmp_path / "giao-vien")
     server = tmp_path / "may-chu.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(author), str(server)], check=True)
     _git(author, "remote", "add", "origin", str(server))
@@ -120,8 +143,8 @@ def _pull_request(tmp_path: Path, article: str, word_file: str = "") -> tuple[Pa
     return runner, head
 
 
-def _workflow_steps(path: Path) -> list[dict]:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))["jobs"]["kiem-tra"]["steps"]
+def _workflow_steps(path: Path, job: str = "kiem-tra") -> list[dict]:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))["jobs"][job]["steps"]
 
 
 def _substitute(text: str, expressions: dict[str, str]) -> str:
@@ -141,18 +164,7 @@ def _run_pull_request_steps(runner: Path, head: str, summary: Path) -> list[tupl
     # what the `uses:` steps do is done by _pull_request: checkout, Python, the restored .venv
     assert [s["uses"].split("@")[0] for s in steps if "uses" in s] == [
         "actions/checkout", "actions/setup-python", "actions/cache"]
-    results = []
-    base_env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GITLAB", "CI_"))}
-    for step in steps:
-        if "run" not in step:
-            continue
-        assert conditions[step.get("if")]
-        env = dict(base_env, CI="true", GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary),
-                   **{key: _substitute(str(value), expressions) for key, value in (step.get("env") or {}).items()})
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=runner,
-                              env=env, capture_output=True, text=True)
-        results.append((step["name"], proc.returncode, proc.stdout + proc.stderr))
-    return results
+    return _run_steps(steps, runner, expressions, conditions, {"GITHUB_STEP_SUMMARY": str(summary)})
 
 
 def test_pull_request_steps_pass_a_good_article(tmp_path):
@@ -197,6 +209,33 @@ def test_pull_request_steps_import_a_waiting_word_file_onto_the_branch(tmp_path)
     assert any(re.match(r"A\tcontent/thcs-nguyen-du/\d{4}/", row) and row.endswith(".md") for row in changed), changed
     # the checks ran on the imported article: its approver is still to be written (E3xx)
     assert re.search(r"^content/thcs-nguyen-du/\d{4}/\S+\.md:\d+: E3\d\d ", results[1][2], re.M), results[1][2]
+
+
+def test_publish_workflow_steps_put_every_site_on_the_server(tmp_path):
+    """xuat-ban.yml's run: steps (make publish) with its secrets, to a real sshd on 127.0.0.1."""
+    from test_deploy import Server
+
+    server = Server(tmp_path / "sshd")
+    try:
+        checkout = _province(tmp_path / "runner")
+        (checkout / ".venv").symlink_to(Path(sys.executable).parent.parent)
+        if (CODE_ROOT / "node_modules").is_dir():  # the web editor's packages, as npm ci left them
+            (checkout / "node_modules").symlink_to(CODE_ROOT / "node_modules")
+        steps = _workflow_steps(CODE_ROOT / ".github" / "workflows" / "xuat-ban.yml", "xuat-ban")
+        assert [s["uses"].split("@")[0] for s in steps if "uses" in s] == [
+            "actions/checkout", "actions/setup-python", "actions/cache"]
+        expressions = {f"secrets.{name}": value for name, value in server.environment.items()}
+        expressions["vars.SITEURL"] = "https://sogddt.thanhvan.example.edu.vn"
+        results = _run_steps(steps, checkout, expressions, {None: True}, {})
+    finally:
+        server.stop()
+    assert [(name, code) for name, code, _ in results] == [("Dựng và xuất bản (make publish)", 0)], results
+    assert "Đã xuất bản" in results[0][2]
+    srv = Path(server.environment["DEPLOY_PATH"])
+    for unit in ("so", "thcs-nguyen-du", "xa-tan-hong"):
+        assert (srv / unit / "current" / "index.html").is_file(), unit
+    home = (srv / "thcs-nguyen-du" / "current" / "index.html").read_text(encoding="utf-8")
+    assert "https://thcsnguyendu.example.edu.vn/" in home and "localhost" not in home
 
 
 def test_forgejo_runs_the_same_commands_as_github():
