@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -236,6 +237,30 @@ def test_publish_workflow_steps_put_every_site_on_the_server(tmp_path):
         assert (srv / unit / "current" / "index.html").is_file(), unit
     home = (srv / "thcs-nguyen-du" / "current" / "index.html").read_text(encoding="utf-8")
     assert "https://thcsnguyendu.example.edu.vn/" in home and "localhost" not in home
+
+
+def test_gitlab_merge_request_jobs_report_a_bad_article_in_code_quality(tmp_path):
+    """.gitlab-ci.yml's kiem-tra and bao-cao-ra-soat scripts, as a GitLab runner runs them for a
+    merge request (GITLAB_CI, the diff's base commit), on the bad article."""
+    runner, head = _pull_request(tmp_path, BAD_ARTICLE)
+    jobs = YAML(typ="safe").load((CODE_ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    base_env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GITLAB", "CI_"))}
+    env = dict(base_env, CI="true", GITLAB_CI="true",
+               CI_MERGE_REQUEST_DIFF_BASE_SHA=_git(runner, "merge-base", "origin/main", head))
+    statuses = {}
+    for job in ("kiem-tra", "bao-cao-ra-soat"):
+        assert jobs[job]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "\n".join(jobs[job]["script"])],
+                              cwd=runner, env=env, capture_output=True, text=True)
+        statuses[job] = proc.returncode
+    assert statuses["kiem-tra"] != 0 and statuses["bao-cao-ra-soat"] == 0, statuses
+    report = jobs["kiem-tra"]["artifacts"]["reports"]["codequality"]
+    issues = json.loads((runner / report).read_text(encoding="utf-8"))
+    line = BAD_ARTICLE.splitlines().index("![Học sinh đọc sách](/images/2024/ngay-hoi-cds.jpg)") + 1
+    assert [(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues] == [
+        ("E201", ARTICLE, line)]
+    assert "thiếu chú thích" in issues[0]["description"]
+    assert "E201" in (runner / jobs["bao-cao-ra-soat"]["artifacts"]["paths"][0]).read_text(encoding="utf-8")
 
 
 def test_forgejo_runs_the_same_commands_as_github():
