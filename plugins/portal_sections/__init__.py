@@ -12,8 +12,10 @@ No Pelican here: the build (unit_sites) and `make check` (publication.check) cal
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from dates import short_date
 from problems import Problem
 
 NEWS = "Tin tức - Sự kiện"
@@ -41,6 +43,29 @@ ANNOUNCEMENTS = "thong-bao"
 CONSULTATIONS = "lay-y-kien"
 QUESTIONS = "hoi-dap"
 BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """A consultation's deadline as readers see it on the day of the build."""
+
+    deadline: dt.date
+    open: bool
+
+    @property
+    def text(self) -> str:
+        if self.open:
+            return f"Hạn góp ý: {short_date(self.deadline)}"
+        return f"Đã hết hạn góp ý (hạn cuối: {short_date(self.deadline)})"
+
+
+def consultation_state(deadline: str | None, today: dt.date) -> Consultation | None:
+    """``deadline`` (ISO day, as the reader checked it) against the build's local day: open
+    through the whole of that day, closed from the next (the nightly rebuild turns it)."""
+    if not deadline:
+        return None
+    day = dt.date.fromisoformat(deadline)
+    return Consultation(day, today <= day)
 
 
 def sections_of(kind: str) -> list[Section]:

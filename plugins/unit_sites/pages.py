@@ -24,12 +24,14 @@ from pelican.paginator import Paginator
 
 import output_sync
 from blob_store import BlobStore
+from portal_sections import PROCEDURES_FOLDER
 from publication import build_now
 
 from . import links, seo
 from .atom import entry_bytes, feed_bytes
 from .model import Listing
 
+PROCEDURES_PAGE = f"{PROCEDURES_FOLDER}index.html"  # the Sở portal's Thủ tục hành chính
 PARALLEL_MIN_JOBS = 400
 ENTRIES_PER_WRITE = 256  # feed entries made with article pages, stored in batches
 
@@ -150,7 +152,9 @@ class PageSet:
         text: title, date, summary, body, captions, tags...), its unit's name, its pictures."""
         key = id(article)
         if key not in self._articles:
-            self._articles[key] = _hash(_content_fp(article), article.unit_info.name)
+            # a consultation's card and page say whether it is still open, which turns overnight
+            self._articles[key] = _hash(_content_fp(article), article.unit_info.name,
+                                        getattr(article, "consultation", None))
         return self._articles[key]
 
     # -- rendering ----------------------------------------------------------
@@ -221,7 +225,9 @@ class PageSet:
         return render
 
     def _listing(self, site, listing, heading_kind: str):
-        base = _hash(self.site_fp(site), listing.title, heading_kind)
+        if listing.section:  # a TT 37 section is named alone ("Thông báo"), and says how to write in
+            heading_kind = ""
+        base = _hash(self.site_fp(site), listing.title, heading_kind, listing.section)
         yield from self._paginated(listing.path, "list", listing.articles, base,
                                    site=site, listing=listing, heading_kind=heading_kind)
 
@@ -289,15 +295,26 @@ class PageSet:
     def _lists(self, site):
         """A site's home, categories, tags and archives."""
         generator = self.generator
-        home = Listing(site.unit.name, site.prefix, site.articles)
+        # a pinned article is at the top of the home page, not also in its list
+        pinned = {id(a) for a in site.pinned}
+        home = Listing(site.unit.name, site.prefix, [a for a in site.articles if id(a) not in pinned])
         unit_news = generator.unit_news[:8] if site.is_portal else []
         base = _hash(self.site_fp(site), [self.article_fp(a) for a in unit_news],
+                     [self.article_fp(a) for a in site.pinned],
                      [(c.title, c.url, len(c.articles)) for c in site.categories],
                      self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
-        yield from self._paginated(site.prefix, "index", site.articles, base,
+        yield from self._paginated(site.prefix, "index", home.articles, base,
                                    site=site, listing=home, unit_news=unit_news)
         for listing in site.categories:
             yield from self._listing(site, listing, "Chuyên mục")
+        categories = {id(listing) for listing in site.categories}
+        for listing in site.sections:  # Tin tức - Sự kiện, and the sections no article fills yet
+            if id(listing) not in categories:
+                yield from self._listing(site, listing, "")
+        if site.is_portal:
+            procedures = self.context["PROVINCE"].procedures
+            yield Job(PROCEDURES_PAGE, _hash(self.site_fp(site), "procedures", procedures),
+                      self._renderer(PROCEDURES_PAGE, "procedures", site=site, procedures=procedures))
         if site.tags:
             path = f"{site.prefix}the/index.html"
             yield Job(path, _hash(self.site_fp(site), "tags", *(
