@@ -5,6 +5,7 @@ happens only when every site is uploaded, so a failure half-way leaves every liv
 
 The sshd runs as the current user from a configuration in the test's folder, with host and
 user keys made here; the known-hosts line is given as make publish gets it (DEPLOY_KNOWN_HOSTS).
+What was published is then served by a real nginx with make nginx-conf's configuration.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 
 from factory import CODE_ROOT
 from test_reproducible import SITEURL, GIT_DATE, build, clone_and_build, committed_demo, tree_bytes
+from test_nginx_conf import _get, serve
 from tooling import require
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -120,7 +122,7 @@ def _expected(output: Path) -> dict[str, dict[str, bytes]]:
 
 
 def test_each_site_to_its_place_then_only_changed_files_move(tmp_path, server):
-    from deploy import Target, publish
+    from deploy import Target, publish, sites
 
     root = tmp_path / "kho"
     output = clone_and_build(committed_demo(tmp_path), root)
@@ -137,6 +139,15 @@ def test_each_site_to_its_place_then_only_changed_files_move(tmp_path, server):
         assert _live(srv, site).is_symlink()
         assert tree_bytes(_live(srv, site)) == files, site
     assert "review.md" not in expected["so"] and "thcs-nguyen-du/index.html" not in expected["so"]
+    # served as published, by the web server's configuration from make nginx-conf
+    (tmp_path / "nginx").mkdir()
+    with serve(tmp_path / "nginx", sites(root, output, SITEURL), srv) as port:
+        for site in sites(root, output, SITEURL):
+            status, _, body = _get(port, site.host, "/")
+            assert (status, body) == (200, (_live(srv, site.id) / "index.html").read_text(encoding="utf-8")), site.host
+            status, _, body = _get(port, site.host, "/khong-co-trang-nay.html")
+            # every site's missing page is the portal's 404 page (a unit's site has none of its own)
+            assert (status, body) == (404, (_live(srv, "so") / "404.html").read_text(encoding="utf-8")), site.host
 
     # one article changed (and committed, as a merge would), built again in place
     path = root / ARTICLE
