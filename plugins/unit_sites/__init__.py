@@ -21,8 +21,9 @@ from portal_sections import BY_SLUG, NEWS, NEWS_FOLDER, consultation_state, sect
 from publication import build_now
 
 import output_sync
+import site_search
 
-from . import links, seo
+from . import library, links, seo
 from .model import Listing, Site, TagGroup, YearArchive
 from .pages import PageSet, forget_site_parts, render_all, site_part
 
@@ -134,6 +135,7 @@ class SitesGenerator(Generator):
         for site in sites.values():
             site.pages.sort(key=lambda p: (p.source.fields.get("order", 0), p.title))
             _listings(site, today)
+        self._documents(sites, units, today)
         self.sites = sites
         self.context["SITES"] = sites
         self.context["SITE_MAP"] = links.SiteMap(sites, self.settings["PUBLIC_URL"],
@@ -146,6 +148,21 @@ class SitesGenerator(Generator):
         # part of the home page's fingerprint
         self.context.setdefault("SITE_STATE", {})
         self.directory = self._directory(registry, today)
+
+    def _documents(self, sites, units, today: dt.date) -> None:
+        """Each site's library of its own documents; the portal's holds every unit's."""
+        documents = []
+        for document in self.context.get("documents", []):
+            slim(document)
+            if library.prepare(document, units, sites, self.settings["REPO_ROOT"], today):
+                documents.append(document)
+        self.documents = documents
+        own = {site_id: [] for site_id in sites}
+        for document in documents:
+            if document.site is not None:
+                own[document.site.id].append(document)
+        for site in sites.values():
+            site.library = library.library_of(site, documents if site.is_portal else own[site.id])
 
     def _directory(self, registry, today: dt.date):
         """Units grouped under their current parent, the Sở's direct children first."""
@@ -175,6 +192,7 @@ class SitesGenerator(Generator):
         todo = [job for job in jobs if not sink.unchanged(job.path, job.fingerprint)]
         pages.feeds_to_render = {job.site for job in todo if job.feed and job.site}
         render_all(self, todo, sink, pages.finish)
+        site_search.index_sites(self.sites, pages.search_items, sink, self.settings)
 
 
 _KIND_ORDER = {"phong-thuoc-so": 0, "phong-gddt": 1, "xa": 2, "don-vi-truc-thuoc": 3, "trung-tam": 4, "truong": 5}

@@ -71,6 +71,7 @@ class Site:
     address: str = ""
     own_host: bool = False
     logo: str = ""  # output path of the unit's own logo file, "" for the theme's (seo.logo_of)
+    library: object = None  # library.Library: its documents (the portal's: every unit's)
 
     @property
     def id(self) -> str:

@@ -35,10 +35,10 @@ def _build(province, monkeypatch, now: str = NOW) -> Path:
     return province.build()
 
 
-SCHOOL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Tuyển sinh", "Công khai", "Hỏi đáp", "Lưu trữ"]
-DISTRICT = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Lưu trữ"]
+SCHOOL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Tuyển sinh", "Công khai", "Hỏi đáp", "Văn bản", "Lưu trữ", "Tìm kiếm"]
+DISTRICT = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Văn bản", "Lưu trữ", "Tìm kiếm"]
 PORTAL = ["Trang chủ", "Tin tức - Sự kiện", "Thông báo", "Hỏi đáp", "Lấy ý kiến", "Thủ tục hành chính",
-          "Tin từ các đơn vị", "Danh bạ đơn vị", "Định mức đăng bài", "Lưu trữ"]
+          "Tin từ các đơn vị", "Danh bạ đơn vị", "Định mức đăng bài", "Văn bản", "Lưu trữ", "Tìm kiếm"]
 
 
 def test_each_kind_of_unit_has_its_sections_in_its_menu_each_a_page(province, monkeypatch):
@@ -128,3 +128,16 @@ def test_a_consultation_shows_its_deadline_and_how_to_send_an_opinion(province, 
     assert not article.xpath("//aside[@class='write-in']")  # no opinion asked for any more
     card = _page(out / "chuyen-muc/lay-y-kien/index.html").xpath("//article[@class='card']//p[contains(@class, 'deadline')]")
     assert card[0].text.startswith("Đã hết hạn góp ý")
+
+
+def test_a_unit_without_an_email_address_is_told_its_readers_cannot_write_in(province):
+    from helpers_problems import parse_problems
+
+    province.write("units/_province.yml", (province.root / "units/_province.yml").read_text() + "required_sections: true\n")
+    province.write("units/th-b.yml", UNITS["th-b"] + "email: thb@example.edu.vn\n")
+    w624 = {p.path: p.text for p in parse_problems(province.check().stdout) if p.code == "W624"}
+    assert "units/th-b.yml" not in w624
+    assert w624["units/thcs-a.yml"].startswith("units/thcs-a.yml:1: W624 đơn vị thcs-a chưa có địa chỉ thư điện tử "
+                                                "(email): người đọc không gửi được câu hỏi, góp ý ở mục Hỏi đáp — "
+                                                "thêm vào tệp này dòng 'email: ...'")
+    assert "ở mục Hỏi đáp, Lấy ý kiến" in w624["units/so.yml"]  # the Sở asks for opinions too
