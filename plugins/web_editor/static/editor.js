@@ -159,7 +159,8 @@
       notice = document.createElement("div");
       notice.id = "thong-bao-anh";
       notice.setAttribute("role", "alert");
-      notice.style.cssText = "position:fixed;z-index:100000;left:50%;top:1rem;transform:translateX(-50%);" +
+      // at the bottom: at the top it covered Decap's "Lưu" button, the one to press next
+      notice.style.cssText = "position:fixed;z-index:100000;left:50%;bottom:1rem;transform:translateX(-50%);" +
         "max-width:40rem;background:#fff3f2;color:#7a1208;border:2px solid #b3261e;border-radius:6px;" +
         "padding:.8rem 2.5rem .8rem 1rem;font:15px/1.4 sans-serif;white-space:pre-line;box-shadow:0 2px 8px #0003";
       var close = document.createElement("button");
