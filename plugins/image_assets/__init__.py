@@ -291,7 +291,8 @@ def _facts(repo_root: str, article: str, ref) -> tuple[str, dict] | Problem:
         stored = index.get(ref.path)
         stamp = [stat.st_mtime_ns, stat.st_size, fingerprint, _config["IMAGE_MAX_PIXELS"], FACTS_VERSION]
         if stored is None or stored.get("stamp") != stamp:
-            stored = _examine(absolute)
+            with open(absolute, "rb") as handle:
+                stored = examine(handle)
             stored["stamp"] = stamp
             index[ref.path] = stored
         _inspected[key] = stored
@@ -301,22 +302,28 @@ def _facts(repo_root: str, article: str, ref) -> tuple[str, dict] | Problem:
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
 
 
-def _examine(absolute: str) -> dict:
-    """Facts about one file: its hash and upright size, or the code of what is wrong with it."""
+def examine(handle) -> dict:
+    """Facts about one image file, read from ``handle`` (binary, seekable): its hash, size in
+    bytes and upright size, or under "code" the error that keeps it off every page (E205-E209).
+
+    The one rule for "is this file a usable image": the build reads it from disk
+    (``inspect``), the quota's history walk from a git blob (quota.history)."""
     digest = hashlib.sha256()
-    with open(absolute, "rb") as f:
-        head = f.read(64)
-        digest.update(head)
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    facts: dict = {"sha256": digest.hexdigest(), "bytes": os.path.getsize(absolute)}
+    head = handle.read(64)
+    digest.update(head)
+    size = len(head)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+        size += len(block)
+    handle.seek(0)
+    facts: dict = {"sha256": digest.hexdigest(), "bytes": size}
     limit = _config["IMAGE_MAX_PIXELS"]
     pillow_limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = None  # the size is read, and checked below, before any decoding
-            with Image.open(absolute) as image:
+            with Image.open(handle) as image:
                 Image.MAX_IMAGE_PIXELS = pillow_limit
                 width, height = image.size
                 kind = image.format or "?"

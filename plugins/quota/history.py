@@ -9,7 +9,7 @@ commit the walk re-decides only what the commit can have changed:
 * a changed article (re-read with ``article_reader.read_source``);
 * articles of units whose file changed (approvers), all articles when the
   province file changed (time zone);
-* articles referencing an image that appeared or disappeared;
+* articles referencing an image that appeared, changed or disappeared;
 * articles sharing a slug with an article whose slug changed (E105).
 
 An article is published at a commit when it is present, has no error from
@@ -17,7 +17,10 @@ An article is published at a commit when it is present, has no error from
 ``publication.unit_problems`` there (``approved_by`` names one of the unit's
 approvers; its date is not after the unit's ``retired_on``), it is not a
 draft, its slug is unique among the unit's articles and every image it
-references is a file of the tree.  Its date only enters the publication time
+references is a usable image of its unit at that commit: ``image_assets.examine``
+(the build's rule) finds no error in the blob, and a symbolic link leads, inside
+the unit's folder, to such a file (the build's rule, ``files.inside_unit``, on
+the committed tree: a link's target is read from its blob).  Its date only enters the publication time
 (``max(date, start of the last published run)``).  Paths are compared in NFC,
 as the build compares them (a Mac commits NFD file names).
 
@@ -35,8 +38,10 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import io
 import marshal
 import os
+import posixpath
 import pickle
 import subprocess
 import tempfile
@@ -47,7 +52,7 @@ from types import SimpleNamespace
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAX_SEGMENTS = 32  # files the cached walk state may be spread over before it is written whole again
 PARSE_CHUNK = 2500  # article versions per job of a worker process
 
@@ -164,8 +169,8 @@ def check_repository(root) -> str:
 
 
 def read_log(root, since: str | None, head: str):
-    """Yield (sha, committer unix time, [(status, old, new, blob)]), oldest first, while git prints them;
-    paths in NFC."""
+    """Yield (sha, committer unix time, [(status, old, new, blob, new side is a symbolic link)]),
+    oldest first, while git prints them; paths in NFC."""
     from article_reader import nfc
 
     rev = f"{since}..{head}" if since else head
@@ -198,7 +203,7 @@ def _log_entry(chunk: bytes, nfc):
             i += 1
             continue
         fields = meta[1:].decode().split()
-        status, blob = fields[4][0], fields[3]
+        status, blob, link = fields[4][0], fields[3], fields[1] == "120000"
         if status in "RC":
             old = nfc(tokens[i + 1].decode("utf-8", "surrogateescape"))
             new = nfc(tokens[i + 2].decode("utf-8", "surrogateescape"))
@@ -206,7 +211,7 @@ def _log_entry(chunk: bytes, nfc):
         else:
             old = new = nfc(tokens[i + 1].decode("utf-8", "surrogateescape"))
             i += 2
-        changes.append((status, old, new, blob))
+        changes.append((status, old, new, blob, link))
     return sha, int(ct), changes
 
 
@@ -292,7 +297,8 @@ class WalkState:
 
     by_path: dict = field(default_factory=dict)     # article path -> identity index
     parsed: dict = field(default_factory=dict)      # article path -> Parsed
-    files: set = field(default_factory=set)         # content/ files present (images)
+    # content/ files present: path -> (blob, a symbolic link?, usable as an image: None until asked)
+    files: dict = field(default_factory=dict)
     unit_blobs: dict = field(default_factory=dict)  # units/*.yml path -> blob sha
     # indexes of ``parsed``
     image_refs: dict = field(default_factory=dict)  # image path -> article paths
@@ -314,7 +320,7 @@ class WalkState:
                 by_path, parsed, files, image_refs, slugs, by_unit = data
                 self.by_path.update(by_path)
                 self.parsed.update((path, Parsed._make(fields)) for path, fields in parsed)
-                self.files.update(files)
+                self.files.update((path, (blob, link, usable)) for path, blob, link, usable in files)
                 self.image_refs.update((image, set(paths)) for image, paths in image_refs)
                 self.slugs.update((key, set(paths)) for key, paths in slugs)
                 self.by_unit.update((unit, set(paths)) for unit, paths in by_unit)
@@ -379,8 +385,8 @@ class WalkState:
             of(partition_of(path))[0].append((path, identity))
         for path, parsed in self.parsed.items():
             of(partition_of(path))[1].append((path, tuple(parsed)))
-        for path in self.files:
-            of(partition_of(path))[2].append(path)
+        for path, (blob, link, usable) in self.files.items():
+            of(partition_of(path))[2].append((path, blob, link, usable))
         for image, paths in self.image_refs.items():
             of(partition_of(image))[3].append((image, list(paths)))
         for key, paths in self.slugs.items():
@@ -536,7 +542,7 @@ class Walker:
 
         for commit in log:
             commits.append(commit)
-            for status, _, new, blob in commit[2]:
+            for status, _, new, blob, _ in commit[2]:
                 if status == "D":
                     continue
                 if is_unit_file(new):
@@ -581,9 +587,9 @@ class Walker:
             dirty: set[str] = set()
             units_changed = False
             if s.loader is not None:
-                s.ensure({partition_of(path) for _, old, new, _ in changes for path in (old, new)
+                s.ensure({partition_of(path) for _, old, new, _, _ in changes for path in (old, new)
                           if path.startswith("content/")})
-            for status, old, new, blob in changes:
+            for status, old, new, blob, link in changes:
                 if old.startswith("units/") or new.startswith("units/"):
                     if status in "DR" and old in s.unit_blobs:
                         del s.unit_blobs[old]
@@ -594,10 +600,10 @@ class Walker:
                 if not (old.startswith("content/") or new.startswith("content/")):
                     continue
                 if status in "DR":
-                    s.files.discard(old)
+                    s.files.pop(old, None)
                     dirty |= s.image_refs.get(old, set())
                 if status != "D":
-                    s.files.add(new)
+                    s.files[new] = (blob, link, None)
                     dirty |= s.image_refs.get(new, set())
                 old_article, new_article = is_article(old), is_article(new)
                 if status == "R" and old_article and new_article and old in s.by_path:
@@ -659,6 +665,29 @@ class Walker:
             self.approvals[key] = _unit_allows(parsed, unit, path, self.zone)
         return self.approvals[key]
 
+    def _usable_image(self, path: str, hops: int = 0) -> bool:
+        """``path`` is, at the commit walked, a usable image of its unit (module docstring)."""
+        s = self.s
+        entry = s.files.get(path)
+        if entry is None:
+            return False
+        blob, link, usable = entry
+        if usable is None:
+            if link:
+                target = read_blobs(self.root, [blob]).get(blob, b"").decode("utf-8", "surrogateescape")
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+                # an absolute target, one out of the unit's folder, or a chain of links: not its own file
+                usable = (not target.startswith("/") and hops < 8
+                          and partition_of(resolved) == partition_of(path) and resolved.startswith("content/")
+                          and self._usable_image(resolved, hops + 1))
+            else:
+                import image_assets
+
+                usable = "code" not in image_assets.examine(io.BytesIO(read_blobs(self.root, [blob]).get(blob, b"")))
+            if not link:  # a link's verdict follows its target, which may change without it
+                s.files[path] = (blob, link, usable)
+        return usable
+
     def _evaluate(self, path: str, index: int) -> None:
         h, s = self.h, self.s
         parsed = s.parsed[path]
@@ -671,8 +700,8 @@ class Walker:
         published = (unit is not None and not parsed.errors and not parsed.draft
                      and date_ts is not None
                      and len(s.slugs.get((parsed.unit, parsed.slug), ())) == 1
-                     and all(image in s.files for image in parsed.images)
-                     and self._approved(parsed, unit, path))
+                     and self._approved(parsed, unit, path)
+                     and all(self._usable_image(image) for image in parsed.images))
         version = (index, path, parsed.unit, date_ts, parsed.send_to_so, parsed.n_images)
         if not versions or versions[-1][1:] != version[1:]:
             if versions and versions[-1][0] == index:
@@ -696,7 +725,8 @@ def code_version() -> str:
     """Hash of the code that decides what is published (once per process: the loaded code)."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
     plugins = Path(__file__).resolve().parent.parent
-    for package in ("quota", "article_reader", "publication", "unit_registry", "lined_yaml", "dates", "problems"):
+    for package in ("quota", "article_reader", "publication", "image_assets", "unit_registry", "lined_yaml", "dates",
+                    "problems"):
         for path in sorted((plugins / package).glob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

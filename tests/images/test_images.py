@@ -150,7 +150,7 @@ def test_heic_without_the_plugin_says_how_to_export_jpeg(tmp_path):
     source = _photo(tmp_path / "a.heic", size=(200, 150), fmt="HEIF")
     code = ("import sys, json; sys.modules['pillow_heif'] = None\n"
             "import image_assets\n"
-            f"print(json.dumps(image_assets._examine({str(source)!r})))")
+            f"print(json.dumps(image_assets.examine(open({str(source)!r}, 'rb'))))")
     env = dict(os.environ, PYTHONPATH=str(CODE_ROOT / "plugins"))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     facts = json.loads(proc.stdout)
