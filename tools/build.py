@@ -90,7 +90,8 @@ def main(argv=None) -> int:
     from article_reader import pelican_reader
 
     stats, built = output_sync.LAST_COMMIT, publication.LAST_BUILD
-    print(f"Đã đăng {built.get('articles', 0)} bài viết và {built.get('pages', 0)} trang tĩnh; "
+    documents = f", {built['documents']} văn bản" if built.get("documents") else ""
+    print(f"Đã đăng {built.get('articles', 0)} bài viết{documents} và {built.get('pages', 0)} trang tĩnh; "
           f"{built.get('errors', 0)} lỗi, {built.get('warnings', 0)} cảnh báo (xem các dòng ở trên).")
     print(f"Đã đọc {pelican_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
           f"dựng lại {stats.get('rendered', 0)} trang, ghi {stats.get('moved', 0)} tệp, "

@@ -16,7 +16,7 @@ __all__ = ["ImageRef", "Source", "content_kind", "file_kind", "nfc", "read_sourc
 
 # front-matter fields that pages show (the approval line, the order of a site's pages);
 # the others are already attributes of the article, or were only checked
-SHOWN_FIELDS = ("approved_by", "approved_on", "order", "pinned_until", "deadline")
+SHOWN_FIELDS = ("approved_by", "approved_on", "order", "pinned_until", "deadline", "document")
 
 
 def slim(content) -> None:

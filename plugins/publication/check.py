@@ -143,7 +143,7 @@ def _section_problems(registry, sources, now, wanted_units) -> list:
         if source.unit and is_published(source, source.problems, now):
             if source.is_page:
                 pages.setdefault(source.unit, set()).add(source.slug)
-            else:
+            elif not source.is_document:
                 categories.setdefault(source.unit, set()).add(slugify(source.fields.get("category") or ""))
     return section_problems(registry, categories, pages, wanted_units)
 
