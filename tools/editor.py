@@ -164,6 +164,10 @@ def main(argv=None) -> int:
             backend.wait(timeout=10)
         except subprocess.TimeoutExpired:
             backend.kill()
+    # decap-server checks a draft's branch out while it reads or writes it: stopped half-way,
+    # the working tree would be left on cms/...
+    if current_branch(root) != branch:
+        _git(root, "checkout", "-q", branch)
     if died:
         print(f"decap-server đã dừng (mã {backend.returncode}); xem các dòng ở trên rồi chạy lại make editor.",
               file=sys.stderr)

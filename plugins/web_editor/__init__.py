@@ -176,7 +176,9 @@ def article_fields(unit, categories) -> list[dict]:
 def unit_collections(unit, categories) -> list[dict]:
     """The unit's articles (content/<unit-id>/<year>/<slug>.md), its static pages and its Word uploads."""
     folder = f"content/{unit.id}"
-    media = {"media_folder": f"/{folder}/images/{{{{year}}}}", "public_folder": "/images/{{year}}"}
+    # public_folder is relative to the unit's images/ inside the editor (its thumbnails and
+    # preview find the photo); editor.js writes it in the contract's form, /images/<year>/...
+    media = {"media_folder": f"/{folder}/images/{{{{year}}}}", "public_folder": "{{year}}"}
     articles = {
         "name": unit.id, "label": f"Bài viết — {unit.name}", "label_singular": "bài viết",
         "description": f"Bài của {unit.name}. Lưu rồi bấm \"Gửi duyệt\": Văn phòng Sở rà soát trước khi đăng.",
@@ -190,7 +192,7 @@ def unit_collections(unit, categories) -> list[dict]:
         "name": f"{unit.id}--trang", "label": f"Trang tĩnh — {unit.name}", "label_singular": "trang",
         "folder": f"{folder}/pages", "path": "{{slug}}", "slug": "{{fields.slug}}", "create": True,
         "extension": "md", "format": "frontmatter", "identifier_field": "title",
-        "media_folder": f"/{folder}/images/trang", "public_folder": "/images/trang",
+        "media_folder": f"/{folder}/images/trang", "public_folder": "trang",
         "fields": [
             {"name": "title", "label": "Tiêu đề", "widget": "string"},
             {"name": "slug", "label": "Đường dẫn", "widget": "string", "required": False,
@@ -297,6 +299,7 @@ def admin_page(title: str, bundle: str, theme: str, policy: str, settings: dict)
 <script type="application/json" id="editor-settings">{data}</script>
 <script src="{escape(bundle)}decap-cms.js"></script>
 <script src="{escape(bundle)}browser-image-compression.js"></script>
+<script src="{escape(bundle)}slug.js"></script>
 <script src="{escape(bundle)}editor.js"></script>
 </body>
 </html>
