@@ -139,8 +139,8 @@ DOCUMENT_CASES = [
                   "kết (symbolic link) tới ngoài thư mục của đơn vị", file="/van-ban/2024/lien-ket.pdf",
                   files={"content/thcs-a/van-ban/2024/lien-ket.pdf": ("symlink", "../../../th-b/van-ban/2024/chung.pdf")}),
 ]
-# triggered from real unit files by tests/portal/test_section_codes.py
-SECTION_CODES = {"W620", "W621", "W622", "W623"}
+# triggered from real unit files by tests/portal/test_section_codes.py (W624: test_sections.py)
+SECTION_CODES = {"W620", "W621", "W622", "W623", "W624"}
 ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES + ROBUST_CASES + DOCUMENT_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"

@@ -8,9 +8,9 @@ files (``python -m quota``, ``make check``) does not import Pelican.
 
 from __future__ import annotations
 
-from .source import ImageRef, Source, content_kind, file_kind, nfc, read_source, slugify, stray_problem
+from .source import ImageRef, Source, content_kind, file_kind, fold, nfc, read_source, slugify, stray_problem
 
-__all__ = ["ImageRef", "Source", "content_kind", "file_kind", "nfc", "read_source", "slugify", "stray_problem",
+__all__ = ["ImageRef", "Source", "content_kind", "file_kind", "fold", "nfc", "read_source", "slugify", "stray_problem",
            "slim", "register"]
 
 

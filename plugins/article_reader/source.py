@@ -65,17 +65,23 @@ def nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Vietnamese without its marks, as a reader types it without them: marks dropped,
+    đ -> d, lower case ("Đổi mới" -> "doi moi"); slugs and the search index (site_search)
+    both take this rule."""
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
 @functools.lru_cache(maxsize=1 << 16)  # tag and category names repeat across many lists
 def slugify(text: str) -> str:
-    """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'.
+    """Contract section 5: :func:`fold`, then other runs -> '-'.
 
     Leading and trailing '-' are trimmed; letters without a Latin base (Ð aside,
     which looks like Đ) are dropped.
     """
-    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def content_kind(repo_path: str) -> str | None:

@@ -209,6 +209,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "đăng ít nhất một bài cho mỗi chuyên mục, ghi 'category: {first}' (đúng tên chuyên mục) ở phần đầu bài"),
     "W623": ("cổng Sở chưa có liên kết thủ tục hành chính (mục bắt buộc theo TT 37/2020)",
              "thêm vào tệp này mục 'procedures:', mỗi thủ tục một dòng '- title: ...' với url là địa chỉ https:// trên Cổng dịch vụ công"),
+    "W624": ("đơn vị {unit} chưa có địa chỉ thư điện tử (email): người đọc không gửi được câu hỏi, góp ý ở mục {sections}",
+             "thêm vào tệp này dòng 'email: ...' với địa chỉ thư điện tử của đơn vị (hiện ở chân trang và ở mục {sections})"),
     # review (contract sections 8 and 11): personal data, state secrets, photos kept in the repository
     "W610": ("số \"{number}\" giống số {kind} (giấy tờ tùy thân) của một người",
              "không đăng số định danh cá nhân (NĐ 13/2023/NĐ-CP): xóa số này; nếu không phải số giấy tờ, "
