@@ -54,9 +54,10 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 # {site} and {slug} are the only fields: article_reader formats these once per file
 ARTICLE_URL = "{site}bai-viet/{slug}.html"
 PAGE_URL = "{site}trang/{slug}.html"
+DOCUMENT_URL = "{site}van-ban/{slug}.html"  # contract section 12; its attached file beside it (unit_sites.library)
 # Pelican's generators only read: the unit_sites plugin writes every page
 # (articles included, at their URL) through output_sync, per unit.
-ARTICLE_SAVE_AS = PAGE_SAVE_AS = ""
+ARTICLE_SAVE_AS = PAGE_SAVE_AS = DOCUMENT_SAVE_AS = ""
 DIRECT_TEMPLATES = []
 for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
               "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_PAGE", "INDEX"):

@@ -91,6 +91,35 @@ def make_docx(path: Path, paragraphs: list[str]) -> Path:
     return path
 
 
+def pdf_bytes(lines: list[str]) -> bytes:
+    """A valid one-page PDF (cross-reference table with its real offsets) showing ``lines``
+    in Helvetica; text outside Latin-1 loses its marks (the standard fonts have no Vietnamese)."""
+    import unicodedata
+
+    def plain(text: str) -> str:
+        text = text.replace("đ", "d").replace("Đ", "D")
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = "BT /F1 12 Tf 72 770 Td 16 TL " + " ".join(f"({plain(line)}) '" for line in lines) + " ET"
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>",
+               "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               "/Contents 5 0 R >>",
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream"]
+    data = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    start = len(data)
+    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    data += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode()
+    return data
+
+
 @dataclass
 class Result:
     returncode: int
@@ -119,6 +148,12 @@ class Province:
 
     def image(self, rel: str, **kwargs) -> Path:
         return make_image(self.root / rel, **kwargs)
+
+    def pdf(self, rel: str, lines: list[str] | None = None) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf_bytes(lines or ["Ke hoach to chuc hoi thi"]))
+        return path
 
     def article(self, unit: str, name: str, *, body: str | None = None, image: bool = True,
                 raw: str | None = None, **fields) -> str:

@@ -92,6 +92,26 @@ def article(unit: str = "thcs-a", *, body: str = "", marker: str = "", picture: 
     return text
 
 
+ATTACHMENT = "/van-ban/2024/chung.pdf"  # every unit of a case province has this document file
+
+
+def document(unit: str = "thcs-a", *, marker: str = "", **fields) -> str:
+    """The text of a document (contract section 12) of ``unit``: valid unless ``fields`` say
+    otherwise (a field given None is left out)."""
+    values = {
+        "title": f"Kế hoạch tổ chức hội thi {marker}",
+        "number": "12/KH-THCS",
+        "doc_type": "Kế hoạch",
+        "issuer": "Trường THCS A",
+        "issued_on": "2024-10-19",
+        "file": ATTACHMENT,
+        "approved_by": APPROVER.get(unit, "Nguyễn Văn Hiệu"),
+        "approved_on": "2024-10-19",
+    }
+    values.update(fields)
+    return front_matter(**values) + f"\nNhà trường ban hành kế hoạch {marker} tổ chức hội thi giáo viên dạy giỏi.\n"
+
+
 @dataclass
 class ArticleCase:
     """One article that must be reported with ``code`` at the line holding ``where``."""
@@ -158,6 +178,13 @@ def case(name: str, code: str, where, says: str, unit: str = "thcs-a", **kwargs)
     return ArticleCase(name, code, text, where, says, unit=unit, **own)
 
 
+def document_case(name: str, code: str, where, says: str, unit: str = "thcs-a", **kwargs) -> ArticleCase:
+    """A case whose text is ``document(unit, ...)``, at content/<unit>/van-ban/2024/<name>.md."""
+    own = {k: kwargs.pop(k) for k in ("published", "also", "files") if k in kwargs}
+    return ArticleCase(name, code, document(unit, marker=marker_of(name), **kwargs), where, says, unit=unit,
+                       rel=f"content/{unit}/van-ban/2024/{name}.md", **own)
+
+
 def raw(name: str, code: str, text: str, where, says: str, **kwargs) -> ArticleCase:
     """A case written out in full; ``{marker}`` in ``text`` is replaced."""
     if isinstance(text, bytes):  # a file in another encoding (E114)
@@ -166,9 +193,10 @@ def raw(name: str, code: str, text: str, where, says: str, **kwargs) -> ArticleC
 
 
 def setup_units(province) -> None:
-    """The pictures every case may show: one per unit, at IMAGE."""
+    """The pictures every case may show: one per unit, at IMAGE; and a document file at ATTACHMENT."""
     for unit in ("so", "van-phong", "phong-gddt-a", "thcs-a", "th-b"):
         province.image(f"content/{unit}{IMAGE}")
+        province.pdf(f"content/{unit}{ATTACHMENT}")
 
 
 # -- reading the output ------------------------------------------------------

@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import pytest
 
 from factory import CODE_ROOT, UNITS, Province
-from helpers_problems import (CAPTION, IMAGE, article, article_cases, broken_unit_case, case, line_of, output_files,
-                              page_text, parse_problems, raw, setup_units)
+from helpers_problems import (CAPTION, IMAGE, article, article_cases, broken_unit_case, case, document_case, line_of,
+                              output_files, page_text, parse_problems, raw, setup_units)
 from problems import CATALOGUE
 
 RETIRED_UNIT = ("id: truong-cu\nname: Trường Cũ\nkind: truong\nparent: phong-gddt-a\n"
@@ -97,9 +97,51 @@ PORTAL_CASES = [
          "viết theo dạng năm-tháng-ngày, ví dụ: deadline: 2024-12-15", category="Lấy ý kiến",
          deadline="hết tháng 12"),
 ]
-# triggered from real unit files by tests/portal/test_section_codes.py
-SECTION_CODES = {"W620", "W621", "W622", "W623"}
-ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES + ROBUST_CASES
+# contract section 12: documents (văn bản), each with one thing wrong
+_TH_B_FILE = "../../../th-b/van-ban/2024/chung.pdf"
+DOCUMENT_CASES = [
+    document_case("e120-doc-type", "E120", 2, "văn bản thiếu loại văn bản (doc_type) — thêm dòng 'doc_type: Công văn'",
+                  doc_type=None),
+    document_case("e121-no-marks", "E121", "doc_type:", 'loại văn bản "Cong van" không có trong danh mục — '
+                  'có phải "Công văn" không?', doc_type="Cong van"),
+    document_case("e121-unknown", "E121", "doc_type:", 'loại văn bản "Bài báo" không có trong danh mục — ghi doc_type '
+                  "là một loại văn bản theo NĐ 30/2020/NĐ-CP: Công văn, Kế hoạch", doc_type="Bài báo"),
+    document_case("e122-number", "E122", 2, "văn bản thiếu số, ký hiệu (number) — thêm dòng 'number: 1652/SGDĐT-VP'",
+                  number=None),
+    document_case("e122-empty", "E122", "number:", "văn bản thiếu số, ký hiệu (number)", number=""),
+    document_case("e123-issuer", "E123", 2, "văn bản thiếu cơ quan ban hành (issuer) — thêm dòng 'issuer:", issuer=None),
+    document_case("e124-issued-on", "E124", 2, "văn bản thiếu ngày ban hành (issued_on) — thêm dòng 'issued_on: "
+                  "2024-10-19'", issued_on=None),
+    document_case("e125-issued-on", "E125", "issued_on:", 'ngày ban hành "19/10/2024" (issued_on) không đúng dạng — '
+                  "viết là 2024-10-19 (năm-tháng-ngày)", issued_on="19/10/2024"),
+    document_case("e125-expires-on", "E125", "expires_on:", 'ngày hết hiệu lực "2025-02-30" (expires_on) không đúng dạng '
+                  "— viết theo dạng năm-tháng-ngày, ví dụ: expires_on: 2024-10-19", expires_on="2025-02-30"),
+    document_case("e126-effective", "E126", "effective_on:", "ngày có hiệu lực (effective_on: 01/10/2024) trước ngày "
+                  "ban hành (issued_on: 19/10/2024) — sửa lại đúng ngày in trên văn bản", effective_on="2024-10-01"),
+    document_case("e126-expires", "E126", "expires_on:", "ngày hết hiệu lực (expires_on: 31/10/2024) trước ngày có "
+                  "hiệu lực (effective_on: 01/11/2024)", effective_on="2024-11-01", expires_on="2024-10-31"),
+    document_case("e127-file", "E127", 2, "văn bản chưa có tệp đính kèm (file) — chép tệp PDF (hoặc Word, Excel) của "
+                  "văn bản vào thư mục content/thcs-a/van-ban/2024/ rồi thêm dòng 'file: /van-ban/2024/ten-tep.pdf'",
+                  file=None),
+    document_case("e128-missing", "E128", "file:", 'không tìm thấy tệp đính kèm "/van-ban/2024/khong-co.pdf" — kiểm tra '
+                  "tên tệp", file="/van-ban/2024/khong-co.pdf"),
+    document_case("e128-near-miss", "E128", "file:", 'không tìm thấy tệp đính kèm "chung.PDF" — có phải "chung.pdf" '
+                  "không?", file="chung.PDF"),
+    document_case("e129-other-unit", "E129", "file:", f'tệp đính kèm "{_TH_B_FILE}" không dùng được: nằm ngoài thư mục '
+                  "content/thcs-a/van-ban/ của đơn vị", file=_TH_B_FILE),
+    document_case("e129-images", "E129", "file:", 'tệp đính kèm "/images/2024/anh-chung.jpg" không dùng được: nằm '
+                  "ngoài thư mục content/thcs-a/van-ban/", file=IMAGE),
+    document_case("e129-extension", "E129", "file:", 'tệp đính kèm "/van-ban/2024/ke-hoach.txt" không dùng được: '
+                  'không phải tệp PDF, Word hay Excel (đuôi "txt")', file="/van-ban/2024/ke-hoach.txt"),
+    document_case("e129-remote", "E129", "file:", 'tệp đính kèm "https://example.com/ke-hoach.pdf" không dùng được: '
+                  "là địa chỉ trên trang web khác", file="https://example.com/ke-hoach.pdf"),
+    document_case("e129-symlink", "E129", "file:", 'tệp đính kèm "/van-ban/2024/lien-ket.pdf" không dùng được: là liên '
+                  "kết (symbolic link) tới ngoài thư mục của đơn vị", file="/van-ban/2024/lien-ket.pdf",
+                  files={"content/thcs-a/van-ban/2024/lien-ket.pdf": ("symlink", "../../../th-b/van-ban/2024/chung.pdf")}),
+]
+# triggered from real unit files by tests/portal/test_section_codes.py (W624: test_sections.py)
+SECTION_CODES = {"W620", "W621", "W622", "W623", "W624"}
+ARTICLE_CASES = article_cases() + [broken_unit_case()] + HABIT_CASES + PORTAL_CASES + ROBUST_CASES + DOCUMENT_CASES
 CONTROL = "content/thcs-a/2024/bai-hop-le.md"
 CONTROL_MARKER = "DAUHIEUhoplebaiHET"
 

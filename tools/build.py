@@ -92,11 +92,21 @@ def main(argv=None) -> int:
     from article_reader import pelican_reader
 
     stats, built = output_sync.LAST_COMMIT, publication.LAST_BUILD
-    print(f"Đã đăng {built.get('articles', 0)} bài viết và {built.get('pages', 0)} trang tĩnh; "
+    documents = f", {built['documents']} văn bản" if built.get("documents") else ""
+    print(f"Đã đăng {built.get('articles', 0)} bài viết{documents} và {built.get('pages', 0)} trang tĩnh; "
           f"{built.get('errors', 0)} lỗi, {built.get('warnings', 0)} cảnh báo (xem các dòng ở trên).")
     print(f"Đã đọc {pelican_reader.READ_COUNT} tệp Markdown mới hoặc đã sửa (các tệp khác lấy từ bộ nhớ đệm); "
           f"dựng lại {stats.get('rendered', 0)} trang, ghi {stats.get('moved', 0)} tệp, "
           f"xóa {stats.get('removed', 0)} tệp cũ; {stats.get('files', 0)} tệp trong {output}.")
+    import site_search
+
+    search = site_search.LAST_INDEX
+    if search.get("problem"):
+        print(f"Tìm kiếm: chưa lập được chỉ mục — {search['problem']}; các trang khác vẫn được dựng. "
+              "Cài Pagefind (gói pagefind[bin] trong requirements.txt) bằng: make setup")
+    elif search:
+        print(f"Tìm kiếm: lập chỉ mục {search['made']} trang web, giữ nguyên {search['kept']} (không đổi); "
+              f"{search['pages']} bài và trang tĩnh được tìm; {search['seconds']:.2f} giây.")
     return 0
 
 

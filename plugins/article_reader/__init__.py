@@ -8,15 +8,15 @@ files (``python -m quota``, ``make check``) does not import Pelican.
 
 from __future__ import annotations
 
-from .source import ImageRef, Source, content_kind, file_kind, nfc, read_source, slugify, stray_problem
+from .source import ImageRef, Source, content_kind, file_kind, fold, nfc, read_source, slugify, stray_problem
 
-__all__ = ["ImageRef", "Source", "content_kind", "file_kind", "nfc", "read_source", "slugify", "stray_problem",
+__all__ = ["ImageRef", "Source", "content_kind", "file_kind", "fold", "nfc", "read_source", "slugify", "stray_problem",
            "slim", "register"]
 
 
 # front-matter fields that pages show (the approval line, the order of a site's pages);
 # the others are already attributes of the article, or were only checked
-SHOWN_FIELDS = ("approved_by", "approved_on", "order", "pinned_until", "deadline")
+SHOWN_FIELDS = ("approved_by", "approved_on", "order", "pinned_until", "deadline", "document")
 
 
 def slim(content) -> None:

@@ -56,7 +56,7 @@ class ContractReader(BaseReader):
         }
         # Pelican would format .url and .save_as from the settings, copying the metadata, at
         # every access (~10 % of a build); the patterns name only these two fields
-        kind = "PAGE" if source.is_page else "ARTICLE"
+        kind = "PAGE" if source.is_page else "DOCUMENT" if source.is_document else "ARTICLE"
         for key in ("url", "save_as"):
             metadata[f"override_{key}"] = settings[f"{kind}_{key.upper()}"].format(site=metadata["site"],
                                                                                    slug=source.slug)

@@ -17,6 +17,7 @@ from dataclasses import fields as dataclass_fields
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+import documents
 from dates import date_hint, parse_day, parse_local_datetime
 from lined_yaml import LinedDict, YamlError, parse
 from problems import Problem
@@ -29,6 +30,8 @@ ARTICLE_KEYS = ("title", "date", "author", "category", "tags", "summary", "image
                 "pinned_until", "deadline")  # contract section 12: announcements, consultations
 # contract section 5: a page takes any key an article takes (they do not decide whether it is published)
 PAGE_KEYS = ARTICLE_KEYS + ("order",)
+# contract section 12: a document takes an article's keys and its own (plugins/documents)
+DOCUMENT_KEYS = ARTICLE_KEYS + documents.KEYS
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_CATEGORY = "Tin tức"
 SUMMARY_WORDS = 45
@@ -62,21 +65,28 @@ def nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Vietnamese without its marks, as a reader types it without them: marks dropped,
+    đ -> d, lower case ("Đổi mới" -> "doi moi"); slugs and the search index (site_search)
+    both take this rule."""
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
 @functools.lru_cache(maxsize=1 << 16)  # tag and category names repeat across many lists
 def slugify(text: str) -> str:
-    """Contract section 5: marks dropped, đ -> d, lower case, other runs -> '-'.
+    """Contract section 5: :func:`fold`, then other runs -> '-'.
 
     Leading and trailing '-' are trimmed; letters without a Latin base (Ð aside,
     which looks like Đ) are dropped.
     """
-    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def content_kind(repo_path: str) -> str | None:
-    """"article", "page" (content/<unit>/pages/**) or None for a Markdown file the build ignores.
+    """"article", "page" (content/<unit>/pages/**), "document" (content/<unit>/van-ban/**,
+    contract section 12) or None for a Markdown file the build ignores.
 
     Every ``content/**/*.md`` is content (contract section 2) except hidden files
     and folders (a leading "."), which editors and tools leave behind.
@@ -84,7 +94,12 @@ def content_kind(repo_path: str) -> str | None:
     if not repo_path.startswith("content/") or not repo_path.endswith(".md") or "/." in repo_path:
         return None
     parts = repo_path.split("/", 3)
-    return "page" if len(parts) == 4 and parts[2] == "pages" else "article"
+    if len(parts) == 4:
+        if parts[2] == "pages":
+            return "page"
+        if parts[2] == "van-ban":
+            return "document"
+    return "article"
 
 
 def file_kind(repo_path: str) -> str | None:
@@ -180,6 +195,7 @@ class Source:
     summary: str = ""                # plain text
     slug: str = ""
     problems: list[Problem] = field(default_factory=list)
+    is_document: bool = False        # content/<unit>/van-ban/**: its own keys in fields["document"]
 
 
 # Codes of a file whose front matter was not read: nothing is checked against its unit
@@ -193,7 +209,8 @@ def unreadable(path: str, problem_code: str, line: int = 1, args: dict | None = 
     parts = path.split("/")
     unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
     stem = posixpath.splitext(parts[-1])[0]
-    source = Source(path=path, unit=unit, is_page=content_kind(path) == "page", html="",
+    kind = content_kind(path)
+    source = Source(path=path, unit=unit, is_page=kind == "page", is_document=kind == "document", html="",
                     html_digest=bodies.digest(""), text_digest=bodies.digest(f"{path}\0{problem_code}"),
                     title=parts[-1], slug=(slugify(stem)[:MAX_SLUG].strip("-") or "bai-viet"))
     source.problems.append(Problem(path, line, problem_code, args or {}))
@@ -246,8 +263,10 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     path, text = nfc(path), nfc(text)
     parts = path.split("/")
     unit = parts[1] if len(parts) > 2 and parts[0] == "content" else None
-    is_page = content_kind(path) == "page"
-    source = Source(path=path, unit=unit, is_page=is_page, text_digest=bodies.digest(f"{path}\0{text}"))
+    kind = content_kind(path)
+    is_page = kind == "page"
+    source = Source(path=path, unit=unit, is_page=is_page, is_document=kind == "document",
+                    text_digest=bodies.digest(f"{path}\0{text}"))
     if unit is None:
         source.problems.append(Problem(path, 1, "E108", {
             "unit": posixpath.dirname(path) or ".", "detail": "không phải thư mục của một đơn vị"}))
@@ -275,7 +294,7 @@ def read_source(path: str, text: str, zone: ZoneInfo) -> Source:
     if not source.slug:  # a made slug is cut at a word: the title's length is checked (E113)
         made = slugify(source.title) or slugify(posixpath.splitext(parts[-1])[0]) or "bai-viet"
         source.slug = made if len(made) <= MAX_SLUG else (made[:MAX_SLUG + 1].rsplit("-", 1)[0] or made[:MAX_SLUG])
-    if not source.is_page and not source.images:
+    if not source.is_page and not source.is_document and not source.images:  # a document's picture is its file
         source.problems.append(Problem(path, 1, "W601"))
     from review.sensitive import text_warnings  # W610-W613: read with the file, cached with it
 
@@ -360,7 +379,7 @@ def _text_value(source: Source, data: LinedDict, key: str, hint: str) -> str:
 
 def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
     path = source.path
-    allowed = PAGE_KEYS if source.is_page else ARTICLE_KEYS
+    allowed = PAGE_KEYS if source.is_page else DOCUMENT_KEYS if source.is_document else ARTICLE_KEYS
     source.lines = dict(data.lines)
     for key, line, first in data.duplicates:
         source.problems.append(Problem(path, line, "E109", {"key": key, "first": first}))
@@ -391,7 +410,8 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
         source.fields["order"] = order
 
     if "date" not in data or data["date"] is None:
-        if not source.is_page:  # a page needs no date: it is not scheduled by one
+        # a page needs no date: it is not scheduled by one; a document is dated by its issued_on
+        if not source.is_page and not source.is_document:
             source.problems.append(Problem(path, data.line_of("date", data.line), "E103"))
     else:
         source.date = parse_local_datetime(data["date"], zone)
@@ -428,6 +448,10 @@ def _front_matter(source: Source, data: LinedDict, zone: ZoneInfo) -> None:
     for key, example in (("pinned_until", "pinned_until: 2024-12-31"), ("deadline", "deadline: 2024-12-15")):
         fields[key] = _day_value(source, data, key, example)
     _featured(source, data)
+    if source.is_document:
+        document = fields["document"] = documents.read_fields(source, data, _text_value)
+        if source.date is None and data.get("date") is None and document.issued_on:  # published from its issue day
+            source.date = parse_local_datetime(document.issued_on, zone)
 
 
 def _day_value(source: Source, data: LinedDict, key: str, example: str) -> str | None:

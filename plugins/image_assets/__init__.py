@@ -510,7 +510,7 @@ class ImagesGenerator(Generator):
     def generate_output(self, writer):
         root = self.settings["REPO_ROOT"]
         pictures = []
-        for content in self.context.get("articles", []) + self.context.get("pages", []):
+        for content in self.context.get("articles", []) + self.context.get("pages", []) + self.context.get("documents", []):
             pictures.extend(getattr(content, "pictures", []))
         cache_root = os.path.join(root, "cache", "images")
         stats = publish(pictures, root)

@@ -1,5 +1,6 @@
 """The sections a unit's portal must have (TT 37/2020/TT-BGDĐT art. 8 and 9; contract
-section 12), and the warnings for a unit that lacks one (W620-W623).
+section 12), and the warnings for a unit that lacks one (W620-W623) or has no e-mail address
+for the questions and opinions its readers send (W624).
 
 A section is filled by the articles' ``category`` (Thông báo, Tuyển sinh, Công khai, Hỏi
 đáp, Lấy ý kiến); "Tin tức - Sự kiện" is every other article; "Giới thiệu" is the page
@@ -12,8 +13,10 @@ No Pelican here: the build (unit_sites) and `make check` (publication.check) cal
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from dates import short_date
 from problems import Problem
 
 NEWS = "Tin tức - Sự kiện"
@@ -43,6 +46,29 @@ QUESTIONS = "hoi-dap"
 BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
+@dataclass(frozen=True)
+class Consultation:
+    """A consultation's deadline as readers see it on the day of the build."""
+
+    deadline: dt.date
+    open: bool
+
+    @property
+    def text(self) -> str:
+        if self.open:
+            return f"Hạn góp ý: {short_date(self.deadline)}"
+        return f"Đã hết hạn góp ý (hạn cuối: {short_date(self.deadline)})"
+
+
+def consultation_state(deadline: str | None, today: dt.date) -> Consultation | None:
+    """``deadline`` (ISO day, as the reader checked it) against the build's local day: open
+    through the whole of that day, closed from the next (the nightly rebuild turns it)."""
+    if not deadline:
+        return None
+    day = dt.date.fromisoformat(deadline)
+    return Consultation(day, today <= day)
+
+
 def sections_of(kind: str) -> list[Section]:
     """The category sections a unit of ``kind`` shows in its menu (in the order of TT 37)."""
     return [section for section in SECTIONS if kind in section.kinds]
@@ -50,7 +76,7 @@ def sections_of(kind: str) -> list[Section]:
 
 def section_problems(registry, categories: dict[str, set[str]], pages: dict[str, set[str]],
                      units=None) -> list[Problem]:
-    """W620-W623 for each unit with a site (``units``: those ids only), when the province
+    """W620-W624 for each unit with a site (``units``: those ids only), when the province
     asks for them (``required_sections: true``): what it lacks, and how to add it.
 
     ``categories``: unit id -> slugs of its published articles' categories; ``pages``:
@@ -71,6 +97,10 @@ def section_problems(registry, categories: dict[str, set[str]], pages: dict[str,
         if missing:
             problems.append(Problem(rel, 1, "W622", {"unit": unit.id, "missing": ", ".join(missing),
                                                      "first": missing[0]}))
+        # the sites have no server: questions and opinions are sent by e-mail (theme _write_in.html)
+        writing_in = [s.name for s in sections_of(unit.kind) if s.slug in (QUESTIONS, CONSULTATIONS)]
+        if writing_in and not unit.email:
+            problems.append(Problem(rel, 1, "W624", {"unit": unit.id, "sections": ", ".join(writing_in)}))
         if unit.kind == "so" and not province.procedures:
             problems.append(Problem("units/_province.yml", 1, "W623"))
     return problems

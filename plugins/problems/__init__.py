@@ -47,6 +47,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "đổi tên tệp thành \"{fixed}\" (trên Windows: bật View > File name extensions để thấy đuôi .txt)"),
     "E119": ("tệp \"{name}\" không phải bài viết (.md), ảnh hay tệp đính kèm của văn bản nên không được dùng",
              "{hint}"),
+    # E120-E129: documents (văn bản, contract section 12; plugins/documents)
+    "E120": ("văn bản thiếu loại văn bản (doc_type)",
+             "thêm dòng 'doc_type: Công văn' (hoặc Kế hoạch, Quyết định, Thông báo, Báo cáo, Hướng dẫn, Công khai...) "
+             "đúng loại in ở đầu văn bản"),
+    "E121": ("loại văn bản \"{value}\" không có trong danh mục",
+             "{suggestion}ghi doc_type là một loại văn bản theo NĐ 30/2020/NĐ-CP: {allowed} "
+             "(danh mục đầy đủ trong docs/van-ban.md)"),
+    "E122": ("văn bản thiếu số, ký hiệu (number)",
+             "thêm dòng 'number: 1652/SGDĐT-VP' ghi đúng số, ký hiệu in trên văn bản"),
+    "E123": ("văn bản thiếu cơ quan ban hành (issuer)",
+             "thêm dòng 'issuer: <tên cơ quan ban hành>', ví dụ: issuer: Sở Giáo dục và Đào tạo tỉnh Mẫu"),
+    "E124": ("văn bản thiếu ngày ban hành (issued_on)",
+             "thêm dòng 'issued_on: 2024-10-19' (ngày ký in trên văn bản, viết năm-tháng-ngày)"),
+    "E125": ("{what} \"{value}\" ({key}) không đúng dạng",
+             "{hint}"),
+    "E126": ("{later} ({later_key}: {later_day}) trước {earlier} ({earlier_key}: {earlier_day})",
+             "sửa lại đúng ngày in trên văn bản: văn bản có hiệu lực từ ngày ban hành trở đi, "
+             "hết hiệu lực sau ngày có hiệu lực; ngày nào không có thì xóa dòng đó"),
+    "E127": ("văn bản chưa có tệp đính kèm (file)",
+             "chép tệp PDF (hoặc Word, Excel) của văn bản vào thư mục content/{unit}/van-ban/{year}/ rồi thêm "
+             "dòng 'file: /van-ban/{year}/ten-tep.pdf'"),
+    "E128": ("không tìm thấy tệp đính kèm \"{src}\"",
+             "{suggestion}kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và chép tệp vào thư mục "
+             "content/{unit}/van-ban/"),
+    "E129": ("tệp đính kèm \"{src}\" không dùng được: {detail}",
+             "{hint}"),
     # E2xx: images and captions
     "E201": ("ảnh \"{src}\" thiếu chú thích",
              "{hint}"),
@@ -179,6 +205,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "đăng ít nhất một bài cho mỗi chuyên mục, ghi 'category: {first}' (đúng tên chuyên mục) ở phần đầu bài"),
     "W623": ("cổng Sở chưa có liên kết thủ tục hành chính (mục bắt buộc theo TT 37/2020)",
              "thêm vào tệp này mục 'procedures:', mỗi thủ tục một dòng '- title: ...' với url là địa chỉ https:// trên Cổng dịch vụ công"),
+    "W624": ("đơn vị {unit} chưa có địa chỉ thư điện tử (email): người đọc không gửi được câu hỏi, góp ý ở mục {sections}",
+             "thêm vào tệp này dòng 'email: ...' với địa chỉ thư điện tử của đơn vị (hiện ở chân trang và ở mục {sections})"),
     # review (contract sections 8 and 11): personal data, state secrets, photos kept in the repository
     "W610": ("số \"{number}\" giống số {kind} (giấy tờ tùy thân) của một người",
              "không đăng số định danh cá nhân (NĐ 13/2023/NĐ-CP): xóa số này; nếu không phải số giấy tờ, "

@@ -91,6 +91,10 @@ def check_source(source, registry, repo_root: str, now: dt.datetime):
         else:
             pictures[index] = found
         problems.extend(image_assets.repository_warnings(repo_root, source.path, ref))
+    if source.is_document and front_matter_read:  # its attached file: is it there, is it the unit's
+        from documents import attachment_problems
+
+        problems.extend(attachment_problems(repo_root, source))
     if not source.is_page:
         if source.fields.get("status") == "draft":
             problems.append(Problem(source.path, source.lines.get("status", 1), "W605"))
@@ -175,13 +179,14 @@ def stray_problems(repo_root: str, paths) -> list[Problem]:
 
 
 def duplicate_slug_problems(sources) -> list[Problem]:
-    """Two files of one unit (articles, or pages) with one slug: both are errors."""
+    """Two files of one unit (articles, pages, or documents: each kind has its own folder
+    of pages) with one slug: both are errors."""
     by_slug = defaultdict(list)
     for source in sources:
         if source.unit:
-            by_slug[(source.unit, source.is_page, source.slug)].append(source)
+            by_slug[(source.unit, source.is_page, source.is_document, source.slug)].append(source)
     problems = []
-    for (_, _, slug), same in by_slug.items():
+    for (_, _, _, slug), same in by_slug.items():
         if len(same) < 2:
             continue
         for source in same:
@@ -253,7 +258,12 @@ def _articles(generator):
     LAST_BUILD.clear()
     _count(stray + generator.settings["UNIT_REGISTRY"].problems)
     published = _judge(generator, candidates)
+    # documents are published by the articles' rules, listed in their own library (unit_sites.library),
+    # never in the articles' lists and feeds
+    generator.context["documents"] = [c for c in published if c.source.is_document]
+    published = [c for c in published if not c.source.is_document]
     LAST_BUILD["articles"] = len(published)
+    LAST_BUILD["documents"] = len(generator.context["documents"])
     generator.articles[:] = published
     generator.translations[:] = []
     generator.drafts[:] = []

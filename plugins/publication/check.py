@@ -106,8 +106,9 @@ def examine(root: Path, base: str | None = None, settings: dict | None = None) -
         if wanted_units is not None and path.split("/")[1] not in wanted_units:
             continue
         sources.append(read_article(str(root / "content"), str(root / on_disk[path]), registry.province.zone)[0])
-    if base is not None:  # an image changed or deleted: re-check the articles that show it
-        wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)}
+    if base is not None:  # an image or an attached file changed or deleted: re-check what shows it
+        wanted_files |= {s.path for s in sources if any(ref.path in changed for ref in s.images)
+                         or getattr(s.fields.get("document"), "file", None) in changed}
     pictures = {}
     for source in sources:
         if source.path in wanted_files:
@@ -143,7 +144,7 @@ def _section_problems(registry, sources, now, wanted_units) -> list:
         if source.unit and is_published(source, source.problems, now):
             if source.is_page:
                 pages.setdefault(source.unit, set()).add(source.slug)
-            else:
+            elif not source.is_document:
                 categories.setdefault(source.unit, set()).add(slugify(source.fields.get("category") or ""))
     return section_problems(registry, categories, pages, wanted_units)
 

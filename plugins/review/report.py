@@ -45,10 +45,11 @@ def code(text) -> str:
     return "`" + str(text).replace("`", "'") + "`"
 
 
-def _patterns() -> tuple[str, str]:
-    """ARTICLE_URL and PAGE_URL of the build's settings: where each page is written."""
+def _patterns() -> dict[str, str]:
+    """ARTICLE_URL, PAGE_URL and DOCUMENT_URL of the build's settings, by content kind:
+    where each page is written."""
     settings = runpy.run_path(str(CODE_ROOT / "pelicanconf.py"))
-    return settings["ARTICLE_URL"], settings["PAGE_URL"]
+    return {kind: settings[f"{kind.upper()}_URL"] for kind in ("article", "page", "document")}
 
 
 @dataclass
@@ -140,7 +141,7 @@ def make_review(root: Path, base: str, settings: dict | None = None) -> Review:
     by_path = defaultdict(list)
     for problem in found.problems:
         by_path[problem.path].append(problem)
-    article_url, page_url = _patterns()
+    patterns = _patterns()
     deleted = [old for status, old, _ in moves if status == "D" and content_kind(old)]
     old_texts = {nfc(path): text for path, text in files_at(root, base_sha, deleted).items()}
     articles, unit_files, others = [], {}, []
@@ -153,7 +154,7 @@ def make_review(root: Path, base: str, settings: dict | None = None) -> Review:
         elif kind and new in found.sources:
             source = found.sources[new]
             site = "" if source.unit in (None, "so") else f"{source.unit}/"
-            pattern = page_url if kind == "page" else article_url
+            pattern = patterns[kind]
             articles.append(ArticleChange(status, new, old if status in "RC" else "", source, problems=by_path[new],
                                           page="output/" + pattern.format(site=site, slug=source.slug)))
         elif new.startswith("units/") and new.endswith(".yml") and new.count("/") == 1:
@@ -174,7 +175,7 @@ def make_review(root: Path, base: str, settings: dict | None = None) -> Review:
             source = found.sources[path]
             site = "" if source.unit in (None, "so") else f"{source.unit}/"
             articles.append(ArticleChange("=", path, source=source, problems=by_path[path],
-                                          page="output/" + article_url.format(site=site, slug=source.slug)))
+                                          page="output/" + patterns[content_kind(path)].format(site=site, slug=source.slug)))
     units = [_unit_change(status, path, old_registry, registry, by_path[path]) for path, status in sorted(unit_files.items())]
     touched = {a.path.split("/")[1] for a in articles if a.path.count("/") >= 2} | {u.unit_id for u in units}
     if "_province" in touched:

@@ -38,7 +38,7 @@ DAY_EXAMPLE = "viết theo dạng năm-tháng-ngày, ví dụ 2025-07-01"
 RESERVED_IDS = frozenset({
     "feeds", "quota", "admin", "theme", "bai-viet", "trang", "chuyen-muc", "the",
     "luu-tru", "don-vi", "tin-don-vi", "images", "static", "assets", "pagefind",
-    "tim-kiem", "index", "404", "cache",
+    "tim-kiem", "index", "404", "cache", "van-ban",
 })
 RESERVED_PATTERN = re.compile(r"^trang-\d+$")  # home-page pagination
 PERIOD_LABELS = {

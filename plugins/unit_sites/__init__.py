@@ -17,11 +17,13 @@ from pelican.generators import Generator
 
 from article_reader import slim, slugify
 from dates import long_date, month_name, short_date, written_day
+from portal_sections import BY_SLUG, NEWS, NEWS_FOLDER, consultation_state, sections_of
 from publication import build_now
 
 import output_sync
+import site_search
 
-from . import links, seo
+from . import library, links, seo
 from .model import Listing, Site, TagGroup, YearArchive
 from .pages import PageSet, forget_site_parts, render_all, site_part
 
@@ -52,9 +54,11 @@ def tag_anchor(name: str) -> str:
     return f"tu-khoa-{slugify(name)}"
 
 
-def _listings(site: Site) -> None:
-    site.categories = [Listing(name, f"{site.prefix}chuyen-muc/{slug}/", articles, "category")
+def _listings(site: Site, today: dt.date) -> None:
+    site.categories = [Listing(name, f"{site.prefix}chuyen-muc/{slug}/", articles, "category",
+                               slug if slug in BY_SLUG else "")
                        for name, slug, articles in _grouped(site, lambda a: [a.category.name])]
+    _sections(site, today)
     # all of a site's tags on one page: a school's tag has two or three articles, and a
     # page for each was 37,000 of a province's 88,000 pages (docs/hop-dong.md)
     site.tags = [TagGroup(name, tag_anchor(name), articles, f"{site.prefix}the/")
@@ -64,6 +68,25 @@ def _listings(site: Site) -> None:
     site.years = [YearArchive(year, f"{site.prefix}luu-tru/{year}/",
                               [(month, list(articles)) for month, articles in groupby(group, key=lambda a: a.date.month)])
                   for year, group in groupby(site.articles, key=lambda a: a.date.year)]
+
+
+def _sections(site: Site, today: dt.date) -> None:
+    """The site's TT 37/2020 sections (an empty one too, so that its menu link leads to a
+    page), and what its home page keeps at the top today."""
+    own = {listing.section: listing for listing in site.categories if listing.section}
+    kinds = sections_of(site.unit.kind)
+    mine = {section.slug for section in kinds}
+    # "every other article": one in a section this kind of unit lacks stays news here
+    news = [a for a in site.articles if slugify(a.category.name) not in mine]
+    site.sections = [Listing(NEWS, f"{site.prefix}{NEWS_FOLDER}", news, "section", "tin-tuc-su-kien")]
+    site.sections += [own.get(s.slug) or Listing(s.name, f"{site.prefix}chuyen-muc/{s.slug}/", [], "category", s.slug)
+                      for s in kinds]
+    # pinned until the end of pinned_until in the province's zone (``today`` is the build's
+    # day there): the nightly rebuild lets it fall back into the lists.  Only the site's own
+    # articles: a school's announcement sent to the Sở is pinned on the school's home.
+    day = today.isoformat()
+    site.pinned = [a for a in site.articles if a.site is site
+                   and (a.source.fields.get("pinned_until") or "") >= day]
 
 
 class SitesGenerator(Generator):
@@ -90,6 +113,7 @@ class SitesGenerator(Generator):
             article.unit_info = unit
             article.site = sites.get(unit.site_id)
             article.date_text = long_date(article.date)
+            article.consultation = consultation_state(article.source.fields.get("deadline"), today)
             if unit.has_own_site:
                 sites[unit.id].articles.append(article)
                 self.unit_news.append(article)
@@ -110,7 +134,8 @@ class SitesGenerator(Generator):
                 site.logo, self.logos[site.id] = seo.logo_path(site.unit), data
         for site in sites.values():
             site.pages.sort(key=lambda p: (p.source.fields.get("order", 0), p.title))
-            _listings(site)
+            _listings(site, today)
+        self._documents(sites, units, today)
         self.sites = sites
         self.context["SITES"] = sites
         self.context["SITE_MAP"] = links.SiteMap(sites, self.settings["PUBLIC_URL"],
@@ -123,6 +148,21 @@ class SitesGenerator(Generator):
         # part of the home page's fingerprint
         self.context.setdefault("SITE_STATE", {})
         self.directory = self._directory(registry, today)
+
+    def _documents(self, sites, units, today: dt.date) -> None:
+        """Each site's library of its own documents; the portal's holds every unit's."""
+        documents = []
+        for document in self.context.get("documents", []):
+            slim(document)
+            if library.prepare(document, units, sites, self.settings["REPO_ROOT"], today):
+                documents.append(document)
+        self.documents = documents
+        own = {site_id: [] for site_id in sites}
+        for document in documents:
+            if document.site is not None:
+                own[document.site.id].append(document)
+        for site in sites.values():
+            site.library = library.library_of(site, documents if site.is_portal else own[site.id])
 
     def _directory(self, registry, today: dt.date):
         """Units grouped under their current parent, the Sở's direct children first."""
@@ -152,6 +192,7 @@ class SitesGenerator(Generator):
         todo = [job for job in jobs if not sink.unchanged(job.path, job.fingerprint)]
         pages.feeds_to_render = {job.site for job in todo if job.feed and job.site}
         render_all(self, todo, sink, pages.finish)
+        site_search.index_sites(self.sites, pages.search_items, sink, self.settings)
 
 
 _KIND_ORDER = {"phong-thuoc-so": 0, "phong-gddt": 1, "xa": 2, "don-vi-truc-thuoc": 3, "trung-tam": 4, "truong": 5}

@@ -13,6 +13,7 @@ class Listing:
     path: str                 # folder under output/, '' for the root
     articles: list
     kind: str = "list"        # list | category
+    section: str = ""         # a TT 37/2020 section's slug (portal_sections), "" for any other list
 
     @property
     def url(self) -> str:
@@ -61,11 +62,16 @@ class Site:
     categories: list = field(default_factory=list)   # Listing
     tags: list = field(default_factory=list)         # TagGroup, all on one page
     years: list = field(default_factory=list)         # YearArchive
+    # the TT 37/2020 sections its kind of unit has, in menu order (Tin tức - Sự kiện first),
+    # each a Listing, empty ones too: the menu links every one
+    sections: list = field(default_factory=list)
+    pinned: list = field(default_factory=list)        # its own articles kept at the top of its home today
     # set by links.SiteMap: its public address ("https://.../", ending with "/"), and
     # whether it is served at an address of its own (a unit's url:, publishing builds)
     address: str = ""
     own_host: bool = False
     logo: str = ""  # output path of the unit's own logo file, "" for the theme's (seo.logo_of)
+    library: object = None  # library.Library: its documents (the portal's: every unit's)
 
     @property
     def id(self) -> str:

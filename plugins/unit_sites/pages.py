@@ -24,12 +24,15 @@ from pelican.paginator import Paginator
 
 import output_sync
 from blob_store import BlobStore
+from portal_sections import PROCEDURES_FOLDER
+from site_search import FOLDER as SEARCH_FOLDER
 from publication import build_now
 
-from . import links, seo
+from . import library, links, seo
 from .atom import entry_bytes, feed_bytes
 from .model import Listing
 
+PROCEDURES_PAGE = f"{PROCEDURES_FOLDER}index.html"  # the Sở portal's Thủ tục hành chính
 PARALLEL_MIN_JOBS = 400
 ENTRIES_PER_WRITE = 256  # feed entries made with article pages, stored in batches
 
@@ -133,6 +136,8 @@ class PageSet:
         self.feeds_to_render: set[str] = set()  # sites whose own feed is rendered in this build
         self._sites: dict[str, str] = {}
         self._theme_files: list[tuple[str, bytes]] | None = None
+        self.documents: dict[str, list] = defaultdict(list)  # site id -> its documents (jobs)
+        self._search: dict[str, list] | None = None
 
     # -- fingerprints -------------------------------------------------------
 
@@ -150,8 +155,28 @@ class PageSet:
         text: title, date, summary, body, captions, tags...), its unit's name, its pictures."""
         key = id(article)
         if key not in self._articles:
-            self._articles[key] = _hash(_content_fp(article), article.unit_info.name)
+            # a consultation's card and page say whether it is still open, which turns overnight
+            self._articles[key] = _hash(_content_fp(article), article.unit_info.name,
+                                        getattr(article, "consultation", None))
         return self._articles[key]
+
+    def search_items(self, site) -> list[tuple[str, str, object, str]]:
+        """What the site's own search index holds (site_search): its own articles, pages and
+        documents, each (output path, fingerprint, content, unit name)."""
+        if self._search is None:
+            self._search = defaultdict(list)
+            for article in self.context.get("articles", []):
+                self._search[article.site.id].append(
+                    (article.url, self.article_fp(article), article, article.unit_info.name))
+            for page in self.context.get("pages", []):
+                if page.site is not None:
+                    self._search[page.site.id].append(
+                        (page.url, _hash(_content_fp(page), page.unit_info.name), page, page.unit_info.name))
+            for document in self.generator.documents:  # found by their abstract (title) and summary
+                if document.site is not None:
+                    self._search[document.site.id].append(
+                        (document.url, library.document_fp(self, document), document, document.unit_info.name))
+        return self._search[site.id]
 
     # -- rendering ----------------------------------------------------------
 
@@ -221,7 +246,9 @@ class PageSet:
         return render
 
     def _listing(self, site, listing, heading_kind: str):
-        base = _hash(self.site_fp(site), listing.title, heading_kind)
+        if listing.section:  # a TT 37 section is named alone ("Thông báo"), and says how to write in
+            heading_kind = ""
+        base = _hash(self.site_fp(site), listing.title, heading_kind, listing.section)
         yield from self._paginated(listing.path, "list", listing.articles, base,
                                    site=site, listing=listing, heading_kind=heading_kind)
 
@@ -240,6 +267,9 @@ class PageSet:
         articles, pages = defaultdict(list), defaultdict(list)
         for article in self.context.get("articles", []):
             articles[article.site.id].append(article)
+        for document in generator.documents:  # a document's page is its site's, as an article's
+            if document.site is not None:
+                self.documents[document.site.id].append(document)
         for page in self.context.get("pages", []):
             if page.site is not None:
                 pages[page.site.id].append(page)
@@ -266,8 +296,10 @@ class PageSet:
         for page in pages:
             yield Job(page.url, _hash(site_fp, "page", _content_fp(page)),
                       self._renderer(page.url, page.template, page=page))
+        yield from library.document_jobs(self, site, self.documents[site.id])
         if lists:
             yield from self._lists(site)
+            yield from library.list_jobs(self, site.library)
             yield self._feed(site.feed_path, site.unit.name, site.prefix, site.articles, True)
         data = self.generator.logos.get(site.id)
         if data is not None:
@@ -289,15 +321,28 @@ class PageSet:
     def _lists(self, site):
         """A site's home, categories, tags and archives."""
         generator = self.generator
-        home = Listing(site.unit.name, site.prefix, site.articles)
+        # a pinned article is at the top of the home page, not also in its list
+        pinned = {id(a) for a in site.pinned}
+        home = Listing(site.unit.name, site.prefix, [a for a in site.articles if id(a) not in pinned])
         unit_news = generator.unit_news[:8] if site.is_portal else []
         base = _hash(self.site_fp(site), [self.article_fp(a) for a in unit_news],
+                     [self.article_fp(a) for a in site.pinned],
                      [(c.title, c.url, len(c.articles)) for c in site.categories],
                      self.context.get("SITE_STATE", {}).get(site.id))  # e.g. the quota status box
-        yield from self._paginated(site.prefix, "index", site.articles, base,
+        yield from self._paginated(site.prefix, "index", home.articles, base,
                                    site=site, listing=home, unit_news=unit_news)
         for listing in site.categories:
             yield from self._listing(site, listing, "Chuyên mục")
+        categories = {id(listing) for listing in site.categories}
+        for listing in site.sections:  # Tin tức - Sự kiện, and the sections no article fills yet
+            if id(listing) not in categories:
+                yield from self._listing(site, listing, "")
+        search = f"{site.prefix}{SEARCH_FOLDER}index.html"
+        yield Job(search, _hash(self.site_fp(site), "search"), self._renderer(search, "search", site=site))
+        if site.is_portal:
+            procedures = self.context["PROVINCE"].procedures
+            yield Job(PROCEDURES_PAGE, _hash(self.site_fp(site), "procedures", procedures),
+                      self._renderer(PROCEDURES_PAGE, "procedures", site=site, procedures=procedures))
         if site.tags:
             path = f"{site.prefix}the/index.html"
             yield Job(path, _hash(self.site_fp(site), "tags", *(
@@ -316,6 +361,7 @@ class PageSet:
     def _portal_lists(self, portal):
         generator = self.generator
         yield from self._lists(portal)
+        yield from library.list_jobs(self, portal.library)  # every unit's documents
         for office_id, articles in generator.offices.items():
             yield from self._listing(portal, Listing(self.units[office_id].name, f"{office_id}/", articles), "Đơn vị")
         yield from self._listing(portal, Listing("Tin từ các đơn vị", "tin-don-vi/", generator.unit_news), "")

@@ -36,6 +36,9 @@ def _pages(output: Path) -> dict[str, str]:
     assert categories, f"{UNIT} has no category pages"
     years = sorted(p for p in (output / UNIT / "luu-tru").iterdir() if (p / "index.html").is_file())
     assert years, f"{UNIT} has no yearly archive"
+    documents = sorted((output / UNIT / "van-ban").glob("*.html"))
+    assert documents, f"{UNIT} has no document in its library"
+    types = sorted(p for p in (output / UNIT / "van-ban" / "loai").iterdir() if (p / "index.html").is_file())
     return {
         "portal home": "",
         "unit home": f"{UNIT}/",
@@ -44,11 +47,18 @@ def _pages(output: Path) -> dict[str, str]:
         "archives": f"{UNIT}/luu-tru/",
         "year archive": years[-1].relative_to(output).as_posix() + "/",
         "unit directory": "don-vi/",
+        "documents library": f"{UNIT}/van-ban/",
+        "documents of one type": types[0].relative_to(output).as_posix() + "/",
+        "document": documents[0].relative_to(output).as_posix(),
+        "portal documents library": "van-ban/",
+        "search with results": "tim-kiem/?q=doi+moi",
+        "consultations": "chuyen-muc/lay-y-kien/",
     }
 
 
 PAGE_NAMES = ["portal home", "unit home", "article with a gallery", "category list", "archives", "year archive",
-              "unit directory"]
+              "unit directory", "documents library", "documents of one type", "document", "portal documents library",
+              "search with results", "consultations"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -102,6 +112,8 @@ def _open(browser, base: str, path: str, width: int):
     page.on("request", lambda request: requested.append(request.url))
     response = page.goto(base + path, wait_until="load")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    if "tim-kiem/?q=" in path:  # the search page's results come after it has loaded
+        page.wait_for_selector("#tim-kiem-ket-qua li")
     foreign = _foreign(requested + page.evaluate(RESOURCE_URLS), base)
     assert not foreign, f"/{path} loads from other hosts than 127.0.0.1: {foreign}"
     return context, page, requested
