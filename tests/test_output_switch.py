@@ -64,6 +64,12 @@ def _snapshot(output) -> dict[str, bytes] | None:
     return found
 
 
+def _differing(one, other) -> list[str]:
+    """The paths two snapshots disagree on (what an assertion shows)."""
+    one, other = one or {}, other or {}
+    return sorted(p for p in set(one) | set(other) if one.get(p) != other.get(p))[:20]
+
+
 def _change(root) -> None:
     """One article edited, one added, one deleted: pages written, kept and removed."""
     repo = Province.__new__(Province)
@@ -128,7 +134,8 @@ def test_a_killed_rebuild_leaves_the_old_output_or_the_new_one_whole(states):
         # nothing to do) lets the build finish
         assert killed.returncode in (-9, 0), (point, killed.stderr[-2000:])
         after = _snapshot(work / "output")
-        assert after in (old, new), f"killed at {point}: output/ is neither the old build nor the new one"
+        assert after in (old, new), (f"killed at {point}: output/ is neither the old build nor the new one",
+                                     _differing(after, old), _differing(after, new))
         seen["old" if after == old else "new"] += 1
         recovered = _build(work)
         assert recovered.returncode == 0, recovered.stderr
@@ -153,7 +160,7 @@ def test_a_killed_first_build_leaves_no_output_or_a_whole_one(states):
                 shutil.rmtree(path)
         assert _build(fresh, point).returncode in (-9, 0)
         after = _snapshot(fresh / "output")
-        assert after in (None, whole), f"killed at {point}: a half-made output/"
+        assert after in (None, whole), (f"killed at {point}: a half-made output/", _differing(after, whole))
         outcomes.add(after is None)
     assert outcomes == {True, False}
 
