@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending publish nginx-conf review codeowners
+.PHONY: html check test serve clean setup test-tools quota bench demo demo-serve import import-pending publish nginx-conf review codeowners editor
 
 setup: $(STAMP)
 
@@ -81,3 +81,9 @@ nginx-conf: setup
 # CODEOWNERS (.github/, .gitlab/ or .gitea/ after git_host.kind) from units/; commit it with the units (E418)
 codeowners: setup
 	@$(PY) -m review.codeowners
+
+# The web editor on this machine (tools/editor.py, docs/trinh-soan-bai.md): decap-server in git
+# mode (each draft a branch cms/...) and the built sites on 127.0.0.1; Ctrl+C stops both
+editor: setup
+	@bash tools/npm-packages.sh
+	@$(PY) tools/editor.py $(if $(PORT),--port $(PORT)) $(if $(EDITOR_PORT),--backend-port $(EDITOR_PORT))

@@ -97,9 +97,11 @@ OUTPUT_PATH = os.path.join(REPO_ROOT, "output")
 READ_PROCESSES = int(os.environ.get("READ_PROCESSES", "0")) or None
 RENDER_PROCESSES = int(os.environ.get("RENDER_PROCESSES", "0")) or None
 
-# The web editor (plugins/web_editor): this build's admin pages also save through
-# decap-server on this machine (`make editor`); publishconf.py turns that off.
-WEB_EDITOR_LOCAL_BACKEND = True
+# The web editor (plugins/web_editor): only `make editor` (tools/editor.py, EDITOR_LOCAL=1)
+# builds admin pages that save through decap-server on this machine, into the branch
+# checked out there; every other build's save only through the git host.
+WEB_EDITOR_LOCAL_BACKEND = os.environ.get("EDITOR_LOCAL") == "1"
+WEB_EDITOR_LOCAL_BRANCH = os.environ.get("EDITOR_BRANCH", "")
 # Logging in on the git host (docs/trinh-soan-bai.md): GitHub needs an OAuth proxy that
 # holds the OAuth app's secret (base_url); GitLab and Forgejo take the app's id (PKCE).
 WEB_EDITOR_AUTH = {"base_url": os.environ.get("EDITOR_OAUTH_URL", ""), "app_id": os.environ.get("EDITOR_APP_ID", "")}

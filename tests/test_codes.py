@@ -396,9 +396,10 @@ def test_missing_so_and_province_files(tmp_path):
 def test_every_catalogue_code_is_triggered_here():
     from test_approvals import APPROVAL_CODES  # E418: CODEOWNERS from units/, in real repositories there
     from test_reviewer_warnings import REVIEW_CODES  # W610-W615: tested on real text and photos there
+    from test_editor_local import EDITOR_CODES  # E430: make editor, in real repositories there
 
     tested = ({c.code for c in ARTICLE_CASES} | {c.code for c in UNIT_CASES} | set(SETTINGS_CASES)
-              | SECTION_CODES | REVIEW_CODES | APPROVAL_CODES)
+              | SECTION_CODES | REVIEW_CODES | APPROVAL_CODES | EDITOR_CODES)
     # E505 is the build's safety net for a failure of its own code on one file: no known file
     # triggers it any more (each one found is now a code of its own)
     untested = sorted(code for code in CATALOGUE

@@ -154,6 +154,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "nên không xuất bản được (tin RSS, liên kết chia sẻ sẽ trỏ sai chỗ)",
              "đặt SITEURL là địa chỉ của cổng Sở, ví dụ: make html PUBLISH=1 SITEURL=https://sogddt.example.edu.vn "
              "(trên CI: biến SITEURL trong phần Variables/Secrets của kho)"),
+    # E43x: the web editor on this machine (make editor)
+    "E430": ("tệp chưa được commit: trình soạn bài (make editor) lưu bài bằng git add . nên tệp này sẽ bị gộp vào bài nháp",
+             "commit tệp này trên nhánh {branch} (git add rồi git commit), cất đi (git stash -u) hoặc xóa nó, "
+             "rồi chạy lại make editor; tệp do máy sinh ra thì thêm vào .gitignore"),
     # E5xx: safety
     "E501": ("đường dẫn ảnh \"{src}\" ra ngoài thư mục của đơn vị",
              "chỉ dùng ảnh trong content/{unit}/images/, viết dạng /images/tên-ảnh.jpg"),

@@ -53,7 +53,9 @@ def content_security_policy(git_host=None, *, local_backend: bool = False, porta
 
     Decap needs ``'unsafe-eval'`` (its bundle compiles code at run time) and inline
     styles (its components style themselves); ``blob:`` and ``data:`` serve
-    previews of photos not yet uploaded, and the photo-shrinking worker.
+    previews of photos not yet uploaded, and the photo-shrinking worker; Decap reads a
+    photo chosen but not yet saved back from its ``blob:`` address (connect-src) to keep
+    the draft and to commit it.
     """
     own = ["'self'"] + ([portal_url.rstrip("/")] if portal_url else [])
     api = []
@@ -69,7 +71,7 @@ def content_security_policy(git_host=None, *, local_backend: bool = False, porta
         f"worker-src 'self' blob:",
         f"style-src {' '.join(own)} 'unsafe-inline'",
         f"img-src 'self' data: blob: {' '.join(api)}".rstrip(),
-        f"connect-src {' '.join(own + api)}",
+        f"connect-src {' '.join(own + ['blob:'] + api)}",
         "font-src 'self' data:",
         "frame-src 'self' blob:",
         "object-src 'none'",
@@ -132,8 +134,10 @@ def article_fields(unit, categories) -> list[dict]:
     return [
         {"name": "title", "label": "Tiêu đề", "widget": "string",
          "hint": "Một câu nói rõ việc gì, ở đâu; địa chỉ của bài lấy từ tiêu đề."},
+        # filled in when the article is opened: the photos' folder (media_folder's {{year}}) is
+        # taken from it the moment a photo is chosen; empty, they went to images/ itself
         {"name": "date", "label": "Ngày giờ đăng", "widget": "datetime", "format": "YYYY-MM-DD HH:mm",
-         "date_format": "DD/MM/YYYY", "time_format": "HH:mm",
+         "date_format": "DD/MM/YYYY", "time_format": "HH:mm", "default": "{{now}}",
          "hint": "Giờ địa phương. Ngày trong tương lai: bài tự đăng khi đến ngày."},
         {"name": "author", "label": "Người viết", "widget": "string", "required": False},
         {"name": "category", "label": "Chuyên mục", "widget": "chuyen_muc", "required": False,
@@ -172,7 +176,9 @@ def article_fields(unit, categories) -> list[dict]:
 def unit_collections(unit, categories) -> list[dict]:
     """The unit's articles (content/<unit-id>/<year>/<slug>.md), its static pages and its Word uploads."""
     folder = f"content/{unit.id}"
-    media = {"media_folder": f"/{folder}/images/{{{{year}}}}", "public_folder": "/images/{{year}}"}
+    # public_folder is relative to the unit's images/ inside the editor (its thumbnails and
+    # preview find the photo); editor.js writes it in the contract's form, /images/<year>/...
+    media = {"media_folder": f"/{folder}/images/{{{{year}}}}", "public_folder": "{{year}}"}
     articles = {
         "name": unit.id, "label": f"Bài viết — {unit.name}", "label_singular": "bài viết",
         "description": f"Bài của {unit.name}. Lưu rồi bấm \"Gửi duyệt\": Văn phòng Sở rà soát trước khi đăng.",
@@ -186,7 +192,7 @@ def unit_collections(unit, categories) -> list[dict]:
         "name": f"{unit.id}--trang", "label": f"Trang tĩnh — {unit.name}", "label_singular": "trang",
         "folder": f"{folder}/pages", "path": "{{slug}}", "slug": "{{fields.slug}}", "create": True,
         "extension": "md", "format": "frontmatter", "identifier_field": "title",
-        "media_folder": f"/{folder}/images/trang", "public_folder": "/images/trang",
+        "media_folder": f"/{folder}/images/trang", "public_folder": "trang",
         "fields": [
             {"name": "title", "label": "Tiêu đề", "widget": "string"},
             {"name": "slug", "label": "Đường dẫn", "widget": "string", "required": False,
@@ -227,8 +233,9 @@ def word_collection(unit) -> dict:
 
 
 def editor_config(registry, categories: dict[str, list[str]], unit_ids, *, local_backend: bool,
-                  auth: dict | None = None, local_port: int = LOCAL_BACKEND_PORT) -> dict:
-    """Decap's config.yml (as a dict) for the units ``unit_ids``, from the registry alone."""
+                  auth: dict | None = None, local_port: int = LOCAL_BACKEND_PORT, local_branch: str = "") -> dict:
+    """Decap's config.yml (as a dict) for the units ``unit_ids``, from the registry alone;
+    ``local_backend``: also saving through decap-server (`make editor`) into ``local_branch``."""
     units = [registry.units[u] for u in unit_ids if u in registry.units]
     first = units[0].id if units else "so"
     config = {
@@ -246,6 +253,8 @@ def editor_config(registry, categories: dict[str, list[str]], unit_ids, *, local
         # on a page served from this machine Decap saves through decap-server, not the host
         config["local_backend"] = {"url": f"http://127.0.0.1:{local_port}/api/v1",
                                    "allowed_hosts": ["localhost", "127.0.0.1"]}
+        if local_branch:  # decap-server refuses a branch this clone lacks; drafts start from this one
+            config["backend"]["branch"] = local_branch
     return config
 
 
@@ -290,6 +299,7 @@ def admin_page(title: str, bundle: str, theme: str, policy: str, settings: dict)
 <script type="application/json" id="editor-settings">{data}</script>
 <script src="{escape(bundle)}decap-cms.js"></script>
 <script src="{escape(bundle)}browser-image-compression.js"></script>
+<script src="{escape(bundle)}slug.js"></script>
 <script src="{escape(bundle)}editor.js"></script>
 </body>
 </html>
@@ -322,7 +332,8 @@ def _generator_class():
 
             for path in files + sorted(STATIC.iterdir()):
                 put(f"{ADMIN}/{path.name}", path.read_bytes())
-            local = bool(self.settings.get("WEB_EDITOR_LOCAL_BACKEND", True))
+            local = bool(self.settings.get("WEB_EDITOR_LOCAL_BACKEND"))
+            local_branch = str(self.settings.get("WEB_EDITOR_LOCAL_BRANCH") or "")
             port = int(self.settings.get("WEB_EDITOR_LOCAL_PORT") or LOCAL_BACKEND_PORT)
             auth = dict(self.settings.get("WEB_EDITOR_AUTH") or {})
             categories = unit_categories(self.context.get("articles", []), registry)
@@ -342,7 +353,7 @@ def _generator_class():
             messages = editor_messages()
             for folder, unit_ids, title, other_origin, root in pages:
                 config = editor_config(registry, categories, unit_ids, local_backend=local, auth=auth,
-                                       local_port=port)
+                                       local_port=port, local_branch=local_branch)
                 policy = content_security_policy(province.git_host, local_backend=local, portal_url=other_origin,
                                                  local_port=port)
                 settings = {"messages": messages, "theme_css": f"{root}theme/css/site.css",

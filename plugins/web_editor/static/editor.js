@@ -7,13 +7,7 @@
   var settings = JSON.parse(document.getElementById("editor-settings").textContent);
   var CMS = window.CMS, h = window.h, createClass = window.createClass;
 
-  /* Contract section 5, as article_reader.slugify does it (tests/test_web_editor.py runs
-   * both on the same titles): marks dropped, đ -> d, lower case, other runs -> "-". */
-  function slugify(text) {
-    text = String(text || "").replace(/[đð]/g, "d").replace(/[ĐÐ]/g, "D");
-    text = text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
-    return text.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  }
+  var slugify = window.editorSlugify;  // slug.js: the build's slugs (contract section 5)
 
   /* -- captions: the rules of article_reader.source._check_caption ------------------ */
   var IMAGE_EXTENSIONS = "jpg|jpeg|png|gif|webp|heic|heif|bmp|tif|tiff|avif|svg";
@@ -66,17 +60,34 @@
     name: "preSave",
     handler: function (event) {
       var data = event.entry.get("data");
+      if (data.get("image")) data = data.set("image", publicPath(data.get("image")));
       var problems = captionProblems(data);
       if (problems.length) {
         showNotice(problems.join("\n"));
         throw new Error(problems.join("\n"));
       }
+      if (notice) notice.hidden = true;  // an earlier refusal no longer holds
       if (!data.get("slug") && data.get("title")) {
         return data.set("slug", slugify(data.get("title")));  // the path is made from it (config slug)
       }
       return data;
     }
   });
+
+  /* -- photo paths --------------------------------------------------------------------
+   * The contract's form, /images/<year>/<name> (from the unit's folder), is what Decap
+   * takes for an address on the web: its thumbnails and the preview would ask the site for
+   * a photo not published yet.  Inside the editor a photo is named from the unit's images/
+   * (public_folder "{{year}}": "2026/a.jpg"), which Decap finds among the photos just
+   * chosen or in the repository; it is written in the contract's form when saved. */
+  function publicPath(value) {
+    value = String(value || "");
+    return !value || /^(\/|\.|[a-z][a-z0-9+.-]*:)/i.test(value) ? value : "/images/" + value;
+  }
+  function editorPath(value) {
+    value = String(value || "");
+    return value.indexOf("/images/") === 0 ? value.slice("/images/".length) : value;
+  }
 
   /* -- the photo button of the body: image, alt text and caption, written as the
    * contract's ![alt](/images/... "caption") and read back from it ------------------ */
@@ -99,11 +110,11 @@
     ],
     pattern: /^!\[([^\]]*)\]\((\S+?)(?:\s+"((?:[^"\\]|\\.)*)")?\)$/,
     fromBlock: function (match) {
-      return {alt: match[1] || "", image: match[2] || "", caption: (match[3] || "").replace(/\\"/g, "\"")};
+      return {alt: match[1] || "", image: editorPath(match[2]), caption: (match[3] || "").replace(/\\"/g, "\"")};
     },
     toBlock: function (data) {
       var alt = String(data.alt || "").replace(/[\[\]]/g, "");
-      return "![" + alt + "](" + (data.image || "") + " \"" + quoted(data.caption) + "\")";
+      return "![" + alt + "](" + publicPath(data.image) + " \"" + quoted(data.caption) + "\")";
     },
     toPreview: function (data, getAsset, fields) {
       var field = fields && fields.find ? fields.find(function (f) { return f.get("widget") === "image"; }) : null;
@@ -159,7 +170,8 @@
       notice = document.createElement("div");
       notice.id = "thong-bao-anh";
       notice.setAttribute("role", "alert");
-      notice.style.cssText = "position:fixed;z-index:100000;left:50%;top:1rem;transform:translateX(-50%);" +
+      // at the bottom: at the top it covered Decap's "Lưu" button, the one to press next
+      notice.style.cssText = "position:fixed;z-index:100000;left:50%;bottom:1rem;transform:translateX(-50%);" +
         "max-width:40rem;background:#fff3f2;color:#7a1208;border:2px solid #b3261e;border-radius:6px;" +
         "padding:.8rem 2.5rem .8rem 1rem;font:15px/1.4 sans-serif;white-space:pre-line;box-shadow:0 2px 8px #0003";
       var close = document.createElement("button");
@@ -225,7 +237,7 @@
     }).then(function () { input.__shrunk = false; });
   }, true);
 
-  window.__editorSlugify = slugify;  // for the tests: the same function the editor uses
+  // for tests/test_editor_local.py: the guard's rules on any text, in the page itself
   window.__editorCaptionProblems = function (body, image, caption) {
     return captionProblems({get: function (k) { return {body: body, image: image, image_caption: caption}[k]; }});
   };
