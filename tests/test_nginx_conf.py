@@ -2,11 +2,12 @@
 name returns its home page, a missing page the 404 page, with the configured headers.
 
 The deploy layout (``<path>/<site>/current``) is made here with symbolic links to the
-built folders; uploading it by rsync over SSH (plugins/deploy) is not tested yet.
+built folders; tests/test_deploy.py serves what make publish uploaded, with ``serve``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -36,19 +37,12 @@ def _get(port: int, host: str, path: str):
     return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
 
 
-@pytest.fixture
-def served(tmp_path):
-    require("nginx")
-    from deploy import sites
+@contextlib.contextmanager
+def serve(tmp_path, all_sites, deploy_path):
+    """A real nginx on 127.0.0.1:<free port> with make nginx-conf's configuration of ``deploy_path``."""
     from deploy.nginx import configuration
 
-    root = tmp_path / "kho"
-    output = clone_and_build(committed_demo(tmp_path), root)
-    all_sites = sites(root, output, SITEURL)
-    deploy_path = tmp_path / "srv"
-    for site in all_sites:
-        (deploy_path / site.id).mkdir(parents=True)
-        (deploy_path / site.id / "current").symlink_to(site.folder)
+    require("nginx")
     port = _free_port()
     conf = configuration(all_sites, str(deploy_path), f"127.0.0.1:{port}", False, "", "")
     (tmp_path / "sites.conf").write_text(conf, encoding="utf-8")
@@ -71,9 +65,26 @@ def served(tmp_path):
     else:
         process.kill()
         pytest.fail(process.stderr.read().decode())
-    yield port, all_sites
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path):
+    from deploy import sites
+
+    root = tmp_path / "kho"
+    output = clone_and_build(committed_demo(tmp_path), root)
+    all_sites = sites(root, output, SITEURL)
+    deploy_path = tmp_path / "srv"
+    for site in all_sites:
+        (deploy_path / site.id).mkdir(parents=True)
+        (deploy_path / site.id / "current").symlink_to(site.folder)
+    with serve(tmp_path, all_sites, deploy_path) as port:
+        yield port, all_sites
 
 
 def test_each_site_answers_on_its_own_host_name_with_the_configured_headers(served):

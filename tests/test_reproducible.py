@@ -37,6 +37,11 @@ def committed_demo(folder: Path) -> Path:
 
 def clone_and_build(source: Path, into: Path, **extra_env) -> Path:
     subprocess.run(["git", "clone", "-q", str(source), str(into)], check=True)
+    return build(into, **extra_env)
+
+
+def build(into: Path, **extra_env) -> Path:
+    """A build of the repository at ``into`` with the publishing settings (again: incremental)."""
     env = dict(os.environ, PYTHONPATH=str(CODE_ROOT / "plugins"), PUBLICATION_NOW=NOW, SITEURL=SITEURL,
                **extra_env)
     if "SOURCE_DATE_EPOCH" not in extra_env:  # the first test's builds: the as-of day is the time

@@ -84,6 +84,10 @@ class Target:
             raise DeployError("Chưa xuất bản: thiếu biến môi trường của máy chủ web:\n" + lines +
                               "\nĐặt các biến này trong kho bí mật (Secrets/Variables) của máy chủ git, "
                               "xem README, mục \"Thiết lập CI và xuất bản\". Trang đang chạy giữ nguyên.")
+        key_file = environ.get("DEPLOY_SSH_KEY_FILE", "").strip()
+        if key_file and not environ.get("DEPLOY_SSH_KEY", "").strip() and not Path(key_file).is_file():
+            raise DeployError(f"Chưa xuất bản: không có tệp khóa SSH \"{key_file}\" (DEPLOY_SSH_KEY_FILE). Trên GitLab, "
+                              "khai báo biến DEPLOY_SSH_KEY_FILE loại File (Type: File). Trang đang chạy giữ nguyên.")
         path = environ["DEPLOY_PATH"].strip().rstrip("/")
         if not path.startswith("/"):
             raise DeployError(f"Chưa xuất bản: DEPLOY_PATH \"{path}\" phải là đường dẫn tuyệt đối "
@@ -100,10 +104,12 @@ class Connection:
         self.target = target
         known = folder / "known_hosts"
         known.write_text(target.known_hosts + "\n", encoding="utf-8")
-        key = Path(target.key_file) if target.key_file else folder / "id"
-        if not target.key_file:
-            key.touch(mode=0o600)
-            key.write_text(target.key.strip() + "\n", encoding="utf-8")  # secrets stores often drop the last newline
+        # the key is always copied here, mode 0600: ssh refuses a key file others can read (a CI's
+        # file variable may be), and secret stores often drop the text's last newline
+        text = target.key if target.key.strip() else Path(target.key_file).read_text(encoding="utf-8")
+        key = folder / "id"
+        key.touch(mode=0o600)
+        key.write_text(text.strip() + "\n", encoding="utf-8")
         self.ssh = ["ssh", "-p", target.port, "-i", str(key), "-F", "none", "-o", "IdentitiesOnly=yes",
                     "-o", "IdentityAgent=none", "-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes",
                     "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=15"]
@@ -169,7 +175,8 @@ def publish(output: Path, root: Path, siteurl: str, target: Target, log=print) -
             for site in all_sites:
                 before = previous.get(f"{target.path}/{site.id}", "").strip()
                 sent[site.id] = connection.upload(site, release, before if before not in ("", ".") else "")
-                changed = [line for line in sent[site.id].splitlines() if line.startswith(">f")]
+                # rsync itemises what the local side sends with "<" (">" is what it receives)
+                changed = [line for line in sent[site.id].splitlines() if line.startswith("<f")]
                 log(f"{site.id}: đã tải lên {len(changed)} tệp thay đổi ({site.host})")
         except DeployError:
             try:  # the half-uploaded releases are no one's: nothing links to them

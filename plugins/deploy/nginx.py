@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from deploy import Site, sites
+from deploy import PORTAL, Site, sites
 
 # Pages: only the site's own files; no inline script or style, no plugin, no framing elsewhere
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -80,6 +80,9 @@ def server(site: Site, deploy_path: str, listen: str, tls: bool, editor_csp: str
         *_headers(editor_csp, "        "),
         "    }",
         "    location = /404.html {",
+        # a unit's site has no 404 page of its own: the portal's (its links are root-relative,
+        # and every site has them) rather than nginx's bare English one
+        *([] if site.id == PORTAL else [f"        root {deploy_path}/{PORTAL}/current;"]),
         "        internal;",
         "    }",
         "}",
