@@ -66,7 +66,7 @@ serve: html
 	$(PY) -m http.server --directory output --bind 127.0.0.1 8000
 
 clean:
-	rm -rf output output.new output.old cache .pytest_cache demo
+	rm -rf output output.new output.old output.trees cache .pytest_cache demo
 
 # Publishing (README, "Thiết lập CI và xuất bản"): build with the publishing settings, then
 # every site to its place on the web server (DEPLOY_* variables; plugins/deploy)

@@ -238,7 +238,8 @@ def test_a_cache_restored_into_another_folder_serves_that_folder(province, tmp_p
     moved = tmp_path / "runner" / "repo"
     moved.parent.mkdir()
     shutil.copytree(province.root, moved, symlinks=True)
-    shutil.rmtree(province.root / "output")
+    (province.root / "output").unlink()  # the link to the live tree (output_sync)
+    shutil.rmtree(province.root / "output.trees")
     shutil.rmtree(province.root / "cache")
     repo = Province.__new__(Province)
     repo.root = moved

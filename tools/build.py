@@ -1,7 +1,8 @@
 """Build every site into output/ atomically: a failed build leaves output/ as it was.
 
 Pelican writes into a staging folder beside output/; only a build that
-finished replaces output/ (two renames), so a deploy never sees half a site.
+finished switches output/ (a link to the live tree, output_sync), so a reader or a
+deploy never sees half a site.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def main(argv=None) -> int:
 
     if args.root:
         os.environ["PROVINCE_ROOT"] = str(Path(args.root).resolve())
-    output = Path(args.output or Path(args.root or ROOT) / "output").resolve()
+    output = Path(args.output or Path(args.root or ROOT) / "output")
+    output = output.parent.resolve() / output.name  # not the link itself: it names the live tree (output_sync)
     staging = output.with_name(output.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     settings = read_settings(args.settings, override={"OUTPUT_PATH": str(staging),

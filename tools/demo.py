@@ -463,7 +463,28 @@ def make_repository(target: Path) -> Path:
     subprocess.run(["git", "-C", str(repo), "update-ref", "-d", SCRATCH], check=True, env=env)
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "main"], check=True, env=env)
     _same_as_this_repository(repo, tree)
+    _commit_codeowners(repo, env)
     return repo
+
+
+def _commit_codeowners(repo: Path, env: dict) -> None:
+    """The CODEOWNERS file `make codeowners` writes from the demo's units/, committed by the Văn
+    phòng at the time of the last commit (the quota's "cập nhật lúc" stays), as a Sở that gave
+    accounts does (else make check: E418)."""
+    from review.codeowners import codeowners_problems, write_codeowners
+
+    registry = unit_registry.load(repo)
+    if not codeowners_problems(repo, registry):
+        return
+    path = write_codeowners(repo, registry)
+    last = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%ct"], capture_output=True, text=True,
+                          check=True, env=env).stdout.strip()
+    when = f"@{last} +0700"
+    who = dict(env, GIT_AUTHOR_NAME=VAN_PHONG[0], GIT_AUTHOR_EMAIL=VAN_PHONG[1], GIT_AUTHOR_DATE=when,
+               GIT_COMMITTER_NAME=VAN_PHONG[0], GIT_COMMITTER_EMAIL=VAN_PHONG[1], GIT_COMMITTER_DATE=when)
+    subprocess.run(["git", "-C", str(repo), "add", str(path.relative_to(repo))], check=True, env=who)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "Cập nhật CODEOWNERS từ units/ (make codeowners)"],
+                   check=True, env=who)
 
 
 def _same_as_this_repository(repo: Path, tree: dict[str, bytes]) -> None:

@@ -123,7 +123,7 @@ def main(argv=None) -> int:
               "ví dụ make nginx-conf SITEURL=https://sogddt.example.edu.vn", file=sys.stderr)
         return 2
     root = Path(args.root).resolve()
-    output = Path(args.output_folder).resolve() if args.output_folder else root / "output"
+    output = Path(args.output_folder).absolute() if args.output_folder else root / "output"
     if not (output / "index.html").is_file():
         print(f"{output.name}/ chưa có trang nào: chạy make html PUBLISH=1 trước.", file=sys.stderr)
         return 2

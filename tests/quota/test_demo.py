@@ -37,3 +37,19 @@ def test_the_demo_history_has_merges_a_late_approval_a_backdated_article_and_uni
     backdated = git("log", "--first-parent", "--format=%cs", "--", "content/thpt-le-quy-don/2025/"
                     "hoi-nghi-cha-me-hoc-sinh-dau-nam-hoc-22-09-2025.md").split()
     assert backdated == ["2025-10-08"]  # dated 22/09, merged 08/10: it counts in October
+
+
+def test_the_demo_checks_clean_its_codeowners_made_from_its_units(quota_demo):
+    """A Sở that gave accounts commits the CODEOWNERS `make codeowners` writes: no E418 in the demo."""
+    import os
+    import sys
+
+    from factory import CODE_ROOT
+
+    repo = quota_demo.parent / "repo"
+    env = dict(os.environ, PYTHONPATH=str(CODE_ROOT / "plugins"))
+    check = subprocess.run([sys.executable, "-m", "publication.check", "--root", str(repo)],
+                           capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stdout[-2000:]
+    assert "E418" not in check.stdout + check.stderr
+    assert (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8").count("@") > 5
