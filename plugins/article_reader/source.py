@@ -535,7 +535,9 @@ def _image_ref(source: Source, written: str, caption: str, alt: str, line: int, 
             "src": src, "unit": source.unit, "name": _safe_name(re.split(r"[\\/]", src)[-1])}))
         return ref
     if "\\" in src:  # Windows writes folders with "\": read as "/", and the reviewer is told
-        shown, src, written = src, src.replace("\\", "/"), written.replace("\\", "/")
+        # Markdown hands the address over with the backslash percent-encoded (%5C)
+        shown, src = src, src.replace("\\", "/")
+        written = re.sub("%5c", "/", written.replace("\\", "/"), flags=re.IGNORECASE)
         source.problems.append(Problem(source.path, line, "W606", {"src": shown, "fixed": src}))
     parts = _split_url(written)
     if parts is None or parts.scheme or src.startswith("//"):
