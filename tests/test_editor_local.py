@@ -269,6 +269,14 @@ def test_an_article_with_a_photo_written_in_the_browser(province: Province, tmp_
         while not repo.git("branch", "--list", branch) and time.monotonic() < deadline:
             time.sleep(0.2)
         page.get_by_role("button", name="Đang lưu...").wait_for(state="detached", timeout=20000)
+        # sent for review: decap-server keeps the status as the branch's description
+        page.get_by_text("Trạng: Bản nháp", exact=True).click()  # Decap's own Vietnamese
+        page.get_by_role("menuitem", name="Đang xét duyệt").click()
+        status = ["git", "-C", str(repo.root), "config", f"branch.{branch}.description"]
+        deadline = time.monotonic() + 10
+        while (not subprocess.run(status, capture_output=True, text=True).stdout.strip().endswith("pending_review")
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
         preview = page.frame_locator("iframe").first
         caption_shown = preview.locator("figure figcaption").inner_text()
         # the photo itself, in the preview and as the thumbnail under "Ảnh" (not a broken link)
@@ -280,6 +288,7 @@ def test_an_article_with_a_photo_written_in_the_browser(province: Province, tmp_
     assert foreign == []  # nothing but this site and decap-server
     assert caption_shown == CAPTION and all(photo_widths), photo_widths
 
+    assert subprocess.run(status, capture_output=True, text=True).stdout.strip() == "decap-cms/pending_review"
     # the draft: one branch from main with the article and its photo, nothing else
     assert repo.git("branch", "--list", "cms/*").strip() == branch
     year_path = f"content/thcs-a/2026/{slug}.md"
