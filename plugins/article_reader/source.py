@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import documents
@@ -498,7 +498,9 @@ def _featured(source: Source, data: LinedDict) -> None:
             source.problems.append(Problem(source.path, data.line_of("image_caption"), "E206"))
         return
     line = data.line_of("image")
-    ref = _image_ref(source, src, caption, "", line, featured=True)
+    # a path in front matter is the file's name as it is, "#", "?" and "%" included: quoted here,
+    # it is read back whole by _image_ref ("https:" still makes it another site's: E502)
+    ref = _image_ref(source, quote(src, safe="/:\\"), caption, "", line, featured=True)
     _check_caption(source, ref, data.line_of("image_caption", line),
                    "thêm dòng 'image_caption: <mô tả ảnh, ít nhất 3 từ>' ngay dưới dòng image")
     source.images.append(ref)
@@ -513,14 +515,17 @@ def _unquoted(text: str) -> str:
 
 def _body_images(source: Source, rendered) -> None:
     for image in rendered.images:
-        src = unquote(image.src)
-        ref = _image_ref(source, src, image.title, image.alt, image.line, group=image.group)
+        src = unquote(image.src)  # as the writer means it, in messages; the address is split as written
+        ref = _image_ref(source, image.src, image.title, image.alt, image.line, group=image.group)
         _check_caption(source, ref, image.line,
                        "thêm chú thích trong ngoặc kép sau đường dẫn: ![mô tả](" + src + " \"Chú thích ảnh\")")
         source.images.append(ref)
 
 
-def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, featured=False, group=-1) -> ImageRef:
+def _image_ref(source: Source, written: str, caption: str, alt: str, line: int, featured=False, group=-1) -> ImageRef:
+    """``written``: the address as in the file.  It is split into path, query and fragment before
+    its path is percent-decoded ("anh%23so.jpg" is the file "anh#so.jpg", not "anh" and a fragment)."""
+    src = unquote(written)
     ref = ImageRef(src=src, path=None, caption=caption, alt=alt or caption, line=line,
                    featured=featured, group=group)
     if source.unit is None:
@@ -530,14 +535,16 @@ def _image_ref(source: Source, src: str, caption: str, alt: str, line: int, feat
             "src": src, "unit": source.unit, "name": _safe_name(re.split(r"[\\/]", src)[-1])}))
         return ref
     if "\\" in src:  # Windows writes folders with "\": read as "/", and the reviewer is told
-        written, src = src, src.replace("\\", "/")
-        source.problems.append(Problem(source.path, line, "W606", {"src": written, "fixed": src}))
-    parts = _split_url(src)
+        # Markdown hands the address over with the backslash percent-encoded (%5C)
+        shown, src = src, src.replace("\\", "/")
+        written = re.sub("%5c", "/", written.replace("\\", "/"), flags=re.IGNORECASE)
+        source.problems.append(Problem(source.path, line, "W606", {"src": shown, "fixed": src}))
+    parts = _split_url(written)
     if parts is None or parts.scheme or src.startswith("//"):
         source.problems.append(Problem(source.path, line, "E502", {"src": src, "unit": source.unit}))
         return ref
     unit_root = f"content/{source.unit}"
-    target = parts.path
+    target = unquote(parts.path)
     if target.startswith("/"):
         resolved = posixpath.normpath(unit_root + target)
     else:

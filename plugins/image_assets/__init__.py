@@ -27,6 +27,7 @@ import stat as stat_module
 import time
 import warnings
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
@@ -151,12 +152,28 @@ class Picture:
         return f"{stem}.{self.key[:10]}"
 
     def url(self, size, kind: str) -> str:
+        """A file written, as a path relative to output/."""
         return f"{self.base}.{size[0]}.{kind}"
+
+    @functools.cached_property
+    def link_base(self) -> str:
+        """``base`` percent-encoded (urllib.parse.quote): a file name with a space, a comma, "#",
+        "?" or "%" is still one address in a srcset (issue 10, item 7)."""
+        return quote(self.base)
+
+    def link(self, size, kind: str) -> str:
+        """The address of ``url(size, kind)``, relative to output/."""
+        return f"{self.link_base}.{size[0]}.{kind}"
 
     @property
     def output_path(self) -> str:
-        """The largest JPEG, relative to output/ (what a plain <img> or a link can use)."""
+        """The largest JPEG, relative to output/."""
         return self.url(self.sizes[-1], "jpg")
+
+    @property
+    def output_link(self) -> str:
+        """The address of ``output_path`` (what a plain <img> or a link uses)."""
+        return self.link(self.sizes[-1], "jpg")
 
     def files(self):
         """(name in the cache folder, path relative to output/) of every file written."""
@@ -171,19 +188,19 @@ def picture_html(picture: Picture, href, alt: str, sizes: str, lazy: bool,
     under output/ (unit_sites.links.Links, or a page's path inside its own site)."""
     chosen = [s for s in picture.sizes if max_width is None or s[0] <= max_width] or [picture.sizes[0]]
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
-    webp = ", ".join(f"{esc(href(picture.url(s, 'webp')))} {s[0]}w" for s in chosen)
-    jpeg = ", ".join(f"{esc(href(picture.url(s, 'jpg')))} {s[0]}w" for s in chosen)
+    webp = ", ".join(f"{esc(href(picture.link(s, 'webp')))} {s[0]}w" for s in chosen)
+    jpeg = ", ".join(f"{esc(href(picture.link(s, 'jpg')))} {s[0]}w" for s in chosen)
     width, height = chosen[-1]
     attributes = f' class="{esc(css_class)}"' if css_class else ""
     loading = ' loading="lazy"' if lazy else ""
     return (f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-            f'<img{attributes} src="{esc(href(picture.url(chosen[-1], "jpg")))}" srcset="{jpeg}" sizes="{sizes}"'
+            f'<img{attributes} src="{esc(href(picture.link(chosen[-1], "jpg")))}" srcset="{jpeg}" sizes="{sizes}"'
             f' alt="{esc(alt)}" width="{width}" height="{height}"{loading} decoding="async"></picture>')
 
 
 def figure_html(ref, picture: Picture, href, lazy: bool = True, sizes: str = SIZES_BODY) -> str:
     inner = picture_html(picture, href, ref.alt or ref.caption, sizes, lazy)
-    large = html.escape(href(picture.output_path), quote=True)
+    large = html.escape(href(picture.output_link), quote=True)
     return (f'<figure><a class="figure__link" href="{large}">{inner}</a>'
             f'<figcaption>{html.escape(ref.caption)}</figcaption></figure>')
 
@@ -416,7 +433,7 @@ def attach(content, pictures: dict[int, Picture]) -> None:
         if ref.featured and index in pictures:
             picture = pictures[index]
             width, height = picture.sizes[-1]
-            content.featured = Featured(url=picture.output_path, width=width, height=height,
+            content.featured = Featured(url=picture.output_link, width=width, height=height,
                                         caption=ref.caption, alt=ref.alt or ref.caption, picture=picture)
     content.pictures = [pictures[index] for index in sorted(pictures)]
 
