@@ -13,27 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from output.test_accessibility import CHROMIUM_ARGS, served
-from tooling import CHROMIUM, require
+from output.test_accessibility import browser, served  # noqa: F401 (browser: a fixture, shared)
 
 pytestmark = pytest.mark.browser
 
 STATUS = "#tim-kiem-trang-thai"
 DONE = ("() => /^(Có|Không|Chưa)/.test(document.querySelector('#tim-kiem-trang-thai').textContent)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require("playwright")
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _province(province):
