@@ -11,6 +11,7 @@ with a small palette, so that the repository stays light.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import subprocess
@@ -44,40 +45,55 @@ def _small(source: Path, target: Path, height: int | None = None) -> None:
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
 
 
+@contextlib.contextmanager
+def served_browser(output: Path):
+    """(address of ``output`` served on 127.0.0.1, headless Chromium): every screenshot tool's setting."""
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            try:
+                yield f"http://127.0.0.1:{server.server_address[1]}/", browser
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+
+
+def shoot(browser, base: str, work: Path, into: Path, shots) -> None:
+    """Each (file, path, width, height kept[, selector to wait for]) of ``shots`` as a small PNG in ``into``."""
+    for name, path, width, height, *ready in shots:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(base + path, wait_until="load")
+        if ready:
+            page.wait_for_selector(ready[0])
+        page.screenshot(path=str(work / name), full_page=True)
+        page.close()
+        _small(work / name, into / name, height)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=str(ROOT / "demo" / "output"), help="thư mục trang đã dựng của make demo")
     parser.add_argument("--into", default=str(ROOT / "docs"))
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-
     output, into = Path(args.output), Path(args.into)
     if not (output / "quota" / "index.html").is_file():
         print(f"Chưa có {output / 'quota' / 'index.html'}: chạy make demo trước.", file=sys.stderr)
         return 2
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
-            work = Path(work)
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, width, height in SHOTS:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(base + path, wait_until="load")
-                page.screenshot(path=str(work / name), full_page=True)
-                page.close()
-                _small(work / name, into / name, height)
-            name, path = PRINTED
-            page = browser.new_page()
-            page.goto(base + path, wait_until="load")
-            page.pdf(path=str(work / "quy.pdf"), prefer_css_page_size=True)
-            browser.close()
-            subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "1", "-singlefile", str(work / "quy.pdf"),
-                            str(work / "quy")], check=True)
-            _small(work / "quy.png", into / name)
-    finally:
-        server.shutdown()
+    with served_browser(output) as (base, browser), tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        shoot(browser, base, work, into, SHOTS)
+        name, path = PRINTED
+        page = browser.new_page()
+        page.goto(base + path, wait_until="load")
+        page.pdf(path=str(work / "quy.pdf"), prefer_css_page_size=True)
+        subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "1", "-singlefile", str(work / "quy.pdf"),
+                        str(work / "quy")], check=True)
+        _small(work / "quy.png", into / name)
     for name in [shot[0] for shot in SHOTS] + [PRINTED[0]]:
         print(into / name, f"{(into / name).stat().st_size // 1024} KB")
     return 0

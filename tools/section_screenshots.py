@@ -13,14 +13,11 @@ At 360 px and 1280 px in headless Chromium, each cut to its first screenfuls, sm
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-from quota_screenshots import CHROMIUM_ARGS, _Quiet, _small
+from quota_screenshots import served_browser, shoot
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = [  # (file, path, width, height kept, what to wait for)
@@ -36,30 +33,15 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "output"), help="thư mục trang đã dựng")
     parser.add_argument("--into", default=str(ROOT / "docs" / "anh"))
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-
     output, into = Path(args.output), Path(args.into)
     if not (output / "tim-kiem" / "pagefind").is_dir():
         print(f"Chưa có chỉ mục tìm kiếm trong {output}: chạy make html trước.", file=sys.stderr)
         return 2
     into.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, width, height, ready in SHOTS:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(base + path, wait_until="load")
-                page.wait_for_selector(ready)
-                page.screenshot(path=str(Path(work) / name), full_page=True)
-                page.close()
-                _small(Path(work) / name, into / name, height)
-                print(into / name)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_browser(output) as (base, browser), tempfile.TemporaryDirectory() as work:
+        shoot(browser, base, Path(work), into, SHOTS)
+    for name, *_ in SHOTS:
+        print(into / name)
     return 0
 
 

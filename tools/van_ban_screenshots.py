@@ -10,14 +10,11 @@ cut and saved as tools/quota_screenshots.py saves its own (a small palette: the 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-from quota_screenshots import CHROMIUM_ARGS, ROOT, _Quiet, _small
+from quota_screenshots import ROOT, served_browser, shoot
 
 
 def main(argv=None) -> int:
@@ -26,8 +23,6 @@ def main(argv=None) -> int:
     parser.add_argument("--into", default=str(ROOT / "docs" / "anh"))
     parser.add_argument("--unit", default="thcs-nguyen-du")
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-
     output, into, unit = Path(args.output), Path(args.into), args.unit
     library = output / unit / "van-ban"
     if not (library / "index.html").is_file():
@@ -38,21 +33,8 @@ def main(argv=None) -> int:
              ("van-ban-360.png", f"{unit}/van-ban/", 360, 2200),
              ("van-ban-trang-360.png", f"{unit}/van-ban/{document}", 360, 1700)]
     into.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, width, height in shots:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(base + path, wait_until="load")
-                page.screenshot(path=str(Path(work) / name), full_page=True)
-                page.close()
-                _small(Path(work) / name, into / name, height)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_browser(output) as (base, browser), tempfile.TemporaryDirectory() as work:
+        shoot(browser, base, Path(work), into, shots)
     for name, *_ in shots:
         print(into / name, f"{(into / name).stat().st_size // 1024} KB")
     return 0
